@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, integration tests (real PostgreSQL, fabric8 mock cluster, real Helm library).
-# Installs what a fresh machine lacks: JDK 17 and Maven are assumed present.
+# Installs what a fresh machine lacks; JDK 17 and Maven are assumed present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The *IT tests start throwaway PostgreSQL clusters from Debian's server binaries.
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+  echo "installing Debian's postgresql package for the integration tests" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
 
 mvn -B -ntp verify
