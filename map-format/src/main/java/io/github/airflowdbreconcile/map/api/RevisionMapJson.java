@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -170,14 +171,18 @@ public final class RevisionMapJson {
         }
     }
 
-    /** Writes the map as UTF-8. */
+    /** Writes the map as UTF-8 through a temporary file, so a failed run never leaves half a map behind. */
     public static void write(RevisionMap map, Path file) {
         try {
             Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
+            Files.createDirectories(parent);
+            Path partial = Files.createTempFile(parent, file.getFileName().toString(), ".partial");
+            try {
+                Files.writeString(partial, write(map), StandardCharsets.UTF_8);
+                Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(partial);
             }
-            Files.writeString(file, write(map), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new ReconcileException(ErrorCode.IO, "cannot write map file " + file + ": " + e.getMessage(), e);
         }

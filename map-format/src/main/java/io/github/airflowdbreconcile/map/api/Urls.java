@@ -8,8 +8,17 @@ public final class Urls {
     private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(?<=://)([^/@:?#]*):(.*)@(?=[^@]*$)");
     private static final Pattern SECRET_QUERY_VALUE =
             Pattern.compile("(?i)([?&;](?:password|passwd|pwd|sslpassword|token|secret)=)[^&;#]*");
+    private static final Pattern URL_IN_TEXT = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://\\S+");
 
     private Urls() {}
+
+    /** Masks every URL inside free text, such as an exception message from a library that quotes the URL it used. */
+    public static String maskAll(String text) {
+        if (text == null) {
+            return null;
+        }
+        return URL_IN_TEXT.matcher(text).replaceAll(m -> Matcher.quoteReplacement(mask(m.group())));
+    }
 
     /**
      * Replaces the password in {@code scheme://user:password@host} and secret query parameters with {@code ***}.

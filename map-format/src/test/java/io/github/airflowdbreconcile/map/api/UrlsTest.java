@@ -29,4 +29,10 @@ class UrlsTest {
         assertEquals("https://github.com/apache/airflow.git", Urls.mask("https://github.com/apache/airflow.git"));
         assertEquals("postgresql://airflow@db/airflow", Urls.mask("postgresql://airflow@db/airflow"));
     }
+
+    @Test
+    void shouldMaskEveryUrlInsideAMessage() {
+        assertEquals("https://bot:***@example.org/a.git: not authorized; tried git://u:***@mirror/a.git",
+                Urls.maskAll("https://bot:s3cret@example.org/a.git: not authorized; tried git://u:pw@mirror/a.git"));
+    }
 }

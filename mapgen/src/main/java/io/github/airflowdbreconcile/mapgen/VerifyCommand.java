@@ -1,0 +1,61 @@
+package io.github.airflowdbreconcile.mapgen;
+
+import io.github.airflowdbreconcile.map.api.AirflowVersion;
+import io.github.airflowdbreconcile.map.api.ErrorCode;
+import io.github.airflowdbreconcile.map.api.ReconcileException;
+import io.github.airflowdbreconcile.map.api.Release;
+import io.github.airflowdbreconcile.map.api.RevisionMap;
+import io.github.airflowdbreconcile.map.api.RevisionMapJson;
+import io.github.airflowdbreconcile.mapgen.internal.ArchiveReleaseReader;
+import io.github.airflowdbreconcile.mapgen.internal.UpstreamHeads;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "verify", description = "Checks a map's consistency (every parent known, one head and one floor per"
+        + " release, release order) and, with --archive, its heads against the _REVISION_HEADS_MAP of that release.")
+final class VerifyCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "MAP", description = "The map to check.")
+    Path mapFile;
+
+    @Option(names = "--archive", paramLabel = "FILE", description = "A wheel or sdist whose airflow/utils/db.py holds"
+            + " the _REVISION_HEADS_MAP to compare with.")
+    Path archive;
+
+    @Override
+    int run() {
+        RevisionMap map = RevisionMapJson.read(mapFile);
+        List<String> problems = new ArrayList<>(map.problems());
+        problems.forEach(problem -> out().println("inconsistent: " + problem));
+        int checked = 0;
+        if (archive != null) {
+            ArchiveReleaseReader.Contents contents = ArchiveReleaseReader.read(archive);
+            if (contents.dbModule() == null) {
+                throw new ReconcileException(ErrorCode.ARCHIVE, "archive " + archive.getFileName()
+                        + " has no airflow/utils/db.py: pass an apache-airflow (2.x) or apache-airflow-core (3.x) wheel");
+            }
+            Map<AirflowVersion, String> upstream = UpstreamHeads.parse("archive " + archive.getFileName(),
+                    contents.dbModule());
+            for (Map.Entry<AirflowVersion, String> entry : upstream.entrySet()) {
+                checked++;
+                Release release = map.versions().get(entry.getKey());
+                String disagreement = release == null ? "the archive lists head " + entry.getValue()
+                        + ", the map has no such release"
+                        : release.head().equals(entry.getValue()) ? null
+                        : "the archive says head " + entry.getValue() + ", the map says " + release.head();
+                if (disagreement != null) {
+                    problems.add(disagreement);
+                    out().println("disagree: " + entry.getKey() + ": " + disagreement);
+                }
+            }
+        }
+        out().println(mapFile.getFileName() + ": " + map.versions().size() + " releases, " + map.revisions().size()
+                + " revisions, " + (archive == null ? "" : checked + " upstream heads compared with "
+                + archive.getFileName() + ", ") + problems.size() + " problem" + (problems.size() == 1 ? "" : "s"));
+        return problems.isEmpty() ? ExitCodes.OK : ExitCodes.VERIFY_FAILED;
+    }
+}
