@@ -1,0 +1,89 @@
+package io.github.airflowdbreconcile.resolver;
+
+import io.github.airflowdbreconcile.map.api.ErrorCode;
+import io.github.airflowdbreconcile.map.api.ReconcileException;
+import io.github.airflowdbreconcile.resolver.internal.Database;
+import io.github.airflowdbreconcile.resolver.internal.DatabaseUrl;
+import io.github.airflowdbreconcile.resolver.internal.Log;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** Where the metadata database is: a URL given directly, in a file, or in an environment variable. */
+final class DatabaseOptions {
+    @Option(names = "--db-url", paramLabel = "URL",
+            description = "The metadata DB: a SQLAlchemy URL (postgresql://, postgresql+psycopg2://, postgres://,"
+                    + " mysql://, mysql+mysqldb://, query options such as sslmode) or a JDBC URL. Prefer"
+                    + " --db-url-file or --db-url-env: a password on the command line shows in process lists.")
+    String url;
+
+    @Option(names = "--db-url-file", paramLabel = "FILE", description = "A file holding the DB URL.")
+    Path file;
+
+    @Option(names = "--db-url-env", paramLabel = "VAR",
+            description = "An environment variable holding the DB URL, e.g. AIRFLOW__DATABASE__SQL_ALCHEMY_CONN.")
+    String variable;
+
+    @Option(names = "--db-timeout", paramLabel = "SECONDS", defaultValue = "120",
+            description = "How long to wait for the database (and the reconcile lock) (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    /** Environment lookup; tests give their own. */
+    Map<String, String> environment = System.getenv();
+
+    /** The URL, when one of the three options was given. */
+    Optional<DatabaseUrl> url() {
+        List<String> given = new ArrayList<>();
+        if (url != null) {
+            given.add("--db-url");
+        }
+        if (file != null) {
+            given.add("--db-url-file");
+        }
+        if (variable != null) {
+            given.add("--db-url-env");
+        }
+        if (given.size() > 1) {
+            throw new ReconcileException(ErrorCode.USAGE, "give the database once, not with " + String.join(" and ",
+                    given));
+        }
+        if (url != null) {
+            return Optional.of(DatabaseUrl.parse(url));
+        }
+        if (file != null) {
+            try {
+                return Optional.of(DatabaseUrl.parse(Files.readString(file, StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new ReconcileException(ErrorCode.IO, "cannot read the DB URL file " + file + ": "
+                        + e.getClass().getSimpleName() + ": mount the secret there or use --db-url-env", e);
+            }
+        }
+        if (variable != null) {
+            String value = environment.get(variable);
+            if (value == null || value.isBlank()) {
+                throw new ReconcileException(ErrorCode.USAGE, "environment variable " + variable + " is not set:"
+                        + " set it to the DB URL (the chart takes it from the <release>-metadata secret)");
+            }
+            return Optional.of(DatabaseUrl.parse(value));
+        }
+        return Optional.empty();
+    }
+
+    Duration timeout() {
+        if (timeoutSeconds < 1) {
+            throw new ReconcileException(ErrorCode.USAGE, "--db-timeout " + timeoutSeconds + ": give 1 or more");
+        }
+        return Duration.ofSeconds(timeoutSeconds);
+    }
+
+    Optional<Database> database(Log log) {
+        return url().map(u -> new Database(u, timeout(), log));
+    }
+}

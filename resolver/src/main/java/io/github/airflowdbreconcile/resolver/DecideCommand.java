@@ -1,0 +1,136 @@
+package io.github.airflowdbreconcile.resolver;
+
+import io.github.airflowdbreconcile.map.api.AirflowVersion;
+import io.github.airflowdbreconcile.map.api.ErrorCode;
+import io.github.airflowdbreconcile.map.api.ReconcileException;
+import io.github.airflowdbreconcile.map.api.Release;
+import io.github.airflowdbreconcile.map.api.RevisionMap;
+import io.github.airflowdbreconcile.resolver.api.CurrentState;
+import io.github.airflowdbreconcile.resolver.api.Plan;
+import io.github.airflowdbreconcile.resolver.internal.Cluster;
+import io.github.airflowdbreconcile.resolver.internal.Database;
+import io.github.airflowdbreconcile.resolver.internal.Decider;
+import io.github.airflowdbreconcile.resolver.internal.PlanPrinter;
+import io.github.airflowdbreconcile.resolver.internal.PodVersionSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** plan and run: read the current state, decide against the target, print the plan. */
+abstract class DecideCommand extends MapCommand {
+    /** Where the current schema comes from. */
+    enum Source {
+        ALEMBIC_TABLE("alembic-table"), RUNNING_POD_IMAGE("running-pod-image"), RUNNING_POD_EXEC("running-pod-exec");
+
+        private final String option;
+
+        Source(String option) {
+            this.option = option;
+        }
+
+        @Override
+        public String toString() {
+            return option;
+        }
+    }
+
+    @Option(names = "--target-version", paramLabel = "V", required = true,
+            description = "The Airflow version being deployed.")
+    String targetVersion;
+
+    @Option(names = "--source", paramLabel = "alembic-table|running-pod-image|running-pod-exec",
+            converter = SourceConverter.class,
+            description = "Where the current schema comes from (default: alembic-table, the DB's own record).")
+    Source source;
+
+    @Option(names = "--exec-timeout", paramLabel = "SECONDS", defaultValue = "3600",
+            description = "How long a command in a pod (or the local airflow) may run (default: ${DEFAULT-VALUE}).")
+    long execTimeoutSeconds;
+
+    @Mixin
+    DatabaseOptions db;
+
+    @Mixin
+    ClusterOptions clusterOptions;
+
+    AirflowVersion target() {
+        return AirflowVersion.parse(targetVersion.strip());
+    }
+
+    Duration execTimeout() {
+        if (execTimeoutSeconds < 1) {
+            throw usage("--exec-timeout " + execTimeoutSeconds + ": give 1 or more");
+        }
+        return Duration.ofSeconds(execTimeoutSeconds);
+    }
+
+    /** The current state from the given source; {@code extra} names what-if options only plan accepts. */
+    CurrentState readCurrent(RevisionMap map, Optional<Database> database, List<String> whatIf,
+                             Optional<CurrentState> given) {
+        Source chosen = source != null ? source : Source.ALEMBIC_TABLE;
+        List<String> sources = new ArrayList<>(whatIf);
+        if (source != null && source != Source.ALEMBIC_TABLE) {
+            sources.add("--source " + source);
+        } else if (database.isPresent()) {
+            sources.add("the database");
+        }
+        if (sources.size() > 1) {
+            throw usage("give one current state, not " + String.join(" and ", sources));
+        }
+        if (given.isPresent()) {
+            return given.get();
+        }
+        if (chosen == Source.ALEMBIC_TABLE) {
+            return database.orElseThrow(() -> usage("no current state: give --db-url, --db-url-file or --db-url-env"
+                    + " (or --source running-pod-image|running-pod-exec with --release)")).readState();
+        }
+        try (Cluster cluster = clusterOptions.connect()) {
+            PodVersionSource pods = new PodVersionSource(cluster, map, clusterOptions.podTimeout(), execTimeout(),
+                    log());
+            return chosen == Source.RUNNING_POD_IMAGE ? pods.fromImage() : pods.fromExec();
+        }
+    }
+
+    Plan decide(RevisionMap map, CurrentState current) {
+        Plan plan = new Decider(map).decide(current, target());
+        log().debug("current state from " + current.source());
+        return plan;
+    }
+
+    void print(Plan plan) {
+        out().print(output == Output.json ? PlanPrinter.json(plan) + System.lineSeparator() : PlanPrinter.text(plan));
+        out().flush();
+    }
+
+    /** Exit code of a refusal, after saying why on stderr too (the job log). */
+    int refused(Plan plan) {
+        log().info("refused: " + plan.reason());
+        return ExitCodes.of(plan.refusal());
+    }
+
+    /** The head of a version given on the command line, or UNKNOWN_REVISION when the map lacks it. */
+    static CurrentState headOf(RevisionMap map, String version) {
+        AirflowVersion parsed = AirflowVersion.parse(version.strip());
+        Release release = map.release(parsed).orElseThrow(() -> new ReconcileException(ErrorCode.UNKNOWN_REVISION,
+                "--current-version " + parsed + " is not in the revision map (it knows " + map.versions().firstKey()
+                        + " to " + map.newestVersion() + "): use a newer map"));
+        return CurrentState.at(release.head(), "--current-version " + parsed);
+    }
+
+    /** Accepts the documented lower-case names. */
+    static final class SourceConverter implements picocli.CommandLine.ITypeConverter<Source> {
+        @Override
+        public Source convert(String value) {
+            for (Source s : Source.values()) {
+                if (s.option.equals(value)) {
+                    return s;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException("'" + value
+                    + "' is not a source: use alembic-table, running-pod-image or running-pod-exec");
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.github.airflowdbreconcile.resolver.api;
+
+import java.util.List;
+
+/**
+ * What the database holds: the rows of {@code alembic_version} (none for a fresh database), and where that was read.
+ *
+ * @param revisions the {@code version_num} values, in the order read
+ * @param source    a human-readable origin, e.g. the masked DB URL or {@code --current-version 3.0.6}
+ */
+public record CurrentState(List<String> revisions, String source) {
+    public CurrentState {
+        revisions = List.copyOf(revisions);
+    }
+
+    public static CurrentState fresh(String source) {
+        return new CurrentState(List.of(), source);
+    }
+
+    public static CurrentState at(String revision, String source) {
+        return new CurrentState(List.of(revision), source);
+    }
+
+    /** No table or no row: nothing was ever migrated. */
+    public boolean isFresh() {
+        return revisions.isEmpty();
+    }
+
+    /** Several rows: a branched database that no single downgrade or upgrade can handle. */
+    public boolean hasSeveralHeads() {
+        return revisions.size() > 1;
+    }
+
+    /** The one revision, or null when the database is fresh or branched. */
+    public String revision() {
+        return revisions.size() == 1 ? revisions.get(0) : null;
+    }
+}

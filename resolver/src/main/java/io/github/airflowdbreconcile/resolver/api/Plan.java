@@ -1,0 +1,43 @@
+package io.github.airflowdbreconcile.resolver.api;
+
+import io.github.airflowdbreconcile.map.api.AirflowVersion;
+import io.github.airflowdbreconcile.map.api.ErrorCode;
+import java.util.List;
+
+/**
+ * A decision and everything that explains it.
+ *
+ * @param action          what to do
+ * @param currentRevision the database's head, null when fresh or branched
+ * @param currentVersions every release whose head is the current revision (schema-equivalent releases), oldest first
+ * @param targetVersion   the release being deployed
+ * @param targetRevision  its head, null when the map does not know it
+ * @param revisionsToUndo newest first; empty unless the action is a downgrade
+ * @param runner          the release whose files run the change and whose graph decided it, null when none applies
+ * @param floor           the base of the runner's files: the lowest schema it can downgrade to
+ * @param reason          why a plan refuses, null otherwise
+ * @param refusal         the error code of a refusal (it picks the exit code), null otherwise
+ */
+public record Plan(Action action, String currentRevision, List<AirflowVersion> currentVersions,
+                   AirflowVersion targetVersion, String targetRevision, List<UndoStep> revisionsToUndo,
+                   AirflowVersion runner, String floor, String reason, ErrorCode refusal) {
+    public Plan {
+        currentVersions = List.copyOf(currentVersions);
+        revisionsToUndo = List.copyOf(revisionsToUndo);
+    }
+
+    public boolean refused() {
+        return action == Action.REFUSE;
+    }
+
+    /** How the current schema reads to a person: the newest release with that head, or the bare revision. */
+    public String currentLabel() {
+        if (currentRevision == null) {
+            return "an empty database";
+        }
+        if (currentVersions.isEmpty()) {
+            return "revision " + currentRevision;
+        }
+        return currentVersions.get(currentVersions.size() - 1).toString();
+    }
+}

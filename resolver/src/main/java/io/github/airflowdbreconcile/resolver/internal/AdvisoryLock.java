@@ -1,0 +1,75 @@
+package io.github.airflowdbreconcile.resolver.internal;
+
+import io.github.airflowdbreconcile.map.api.ErrorCode;
+import io.github.airflowdbreconcile.map.api.ReconcileException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * A session-level database lock that keeps two reconciles apart. It needs no Kubernetes permission, and the server
+ * drops it when the session ends, so a killed job cannot leave it behind.
+ */
+public final class AdvisoryLock implements AutoCloseable {
+    /** "adbrecon" in ASCII: a key no Airflow lock uses. */
+    static final long POSTGRES_KEY = 0x6164627265636f6eL;
+    static final String MYSQL_NAME = "airflow-db-reconcile";
+
+    private final Connection connection;
+    private final DatabaseUrl.Kind kind;
+
+    private AdvisoryLock(Connection connection, DatabaseUrl.Kind kind) {
+        this.connection = connection;
+        this.kind = kind;
+    }
+
+    /** Takes the lock on {@code connection}, waiting with backoff; TIMEOUT when another holder keeps it. */
+    public static AdvisoryLock acquire(Connection connection, DatabaseUrl.Kind kind, Duration timeout, Log log) {
+        Backoff backoff = Backoff.within(timeout);
+        try {
+            do {
+                if (tryLock(connection, kind)) {
+                    return new AdvisoryLock(connection, kind);
+                }
+                log.info("another airflow-db-reconcile holds the lock; waiting");
+            } while (backoff.pause());
+        } catch (SQLException e) {
+            throw new ReconcileException(ErrorCode.DATABASE, "taking the reconcile lock failed: "
+                    + Database.oneLine(e), e);
+        }
+        throw new ReconcileException(ErrorCode.TIMEOUT, "another airflow-db-reconcile kept the lock for "
+                + timeout.toSeconds() + " s: let it finish, or raise --db-timeout");
+    }
+
+    private static boolean tryLock(Connection connection, DatabaseUrl.Kind kind) throws SQLException {
+        String sql = kind == DatabaseUrl.Kind.POSTGRESQL ? "SELECT pg_try_advisory_lock(?)" : "SELECT GET_LOCK(?, 0)";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            if (kind == DatabaseUrl.Kind.POSTGRESQL) {
+                statement.setLong(1, POSTGRES_KEY);
+            } else {
+                statement.setString(1, MYSQL_NAME);
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() && rs.getInt(1) == 1;
+            }
+        }
+    }
+
+    /** Releases the lock; closing the session would too, so a failure here is not worth reporting twice. */
+    @Override
+    public void close() {
+        String sql = kind == DatabaseUrl.Kind.POSTGRESQL ? "SELECT pg_advisory_unlock(?)" : "SELECT RELEASE_LOCK(?)";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            if (kind == DatabaseUrl.Kind.POSTGRESQL) {
+                statement.setLong(1, POSTGRES_KEY);
+            } else {
+                statement.setString(1, MYSQL_NAME);
+            }
+            statement.execute();
+        } catch (SQLException e) {
+            // The session ends right after; the server drops the lock with it.
+        }
+    }
+}

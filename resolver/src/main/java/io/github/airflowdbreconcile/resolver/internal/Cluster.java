@@ -1,0 +1,37 @@
+package io.github.airflowdbreconcile.resolver.internal;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.github.airflowdbreconcile.map.api.ErrorCode;
+import io.github.airflowdbreconcile.map.api.ReconcileException;
+
+/**
+ * Where the Airflow release lives: the client, its namespace, the Helm release name and the label that names a
+ * workload's component ({@code component} in the official chart).
+ */
+public record Cluster(KubernetesClient client, String namespace, String release, String componentLabel)
+        implements AutoCloseable {
+    public static final String RELEASE_LABEL = "release";
+
+    /** True for answers worth another try: no answer at all, or the API server overloaded. */
+    static boolean worthRetrying(KubernetesClientException e) {
+        int code = e.getCode();
+        return code == 0 || code == 429 || code >= 500;
+    }
+
+    /** A one-line error for a failed API call, with the RBAC hint a 401/403 needs. */
+    ReconcileException failure(String what, KubernetesClientException e) {
+        String hint = e.getCode() == 401 || e.getCode() == 403
+                ? ": the service account lacks a permission (see the chart's Role)"
+                : "";
+        String status = e.getStatus() != null && e.getStatus().getMessage() != null
+                ? e.getStatus().getMessage() : Database.oneLine(e);
+        return new ReconcileException(ErrorCode.KUBERNETES, what + " in namespace " + namespace + " failed: "
+                + status + hint, e);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,253 @@
+package io.github.airflowdbreconcile.resolver.internal;
+
+import io.github.airflowdbreconcile.map.api.ErrorCode;
+import io.github.airflowdbreconcile.map.api.ReconcileException;
+import io.github.airflowdbreconcile.map.api.Urls;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.StringJoiner;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A metadata-DB connection as Airflow users write it (SQLAlchemy URL) or as Java does (JDBC URL), in both forms.
+ * Credentials travel as JDBC properties, never inside the JDBC URL, so nothing printed can carry them.
+ *
+ * @param kind       which database
+ * @param host       host name or address (IPv6 in brackets)
+ * @param port       the port, or -1 for the default
+ * @param database   the database name
+ * @param user       the user, or null
+ * @param password   the password, or null
+ * @param options    query options in SQLAlchemy/libpq spelling, in their order
+ */
+public record DatabaseUrl(Kind kind, String host, int port, String database, String user, String password,
+                          Map<String, String> options) {
+    /** Supported databases with their JDBC and SQLAlchemy spellings. */
+    public enum Kind {
+        POSTGRESQL("postgresql", "postgresql", 5432),
+        MYSQL("mysql", "mysql+mysqldb", 3306);
+
+        private final String jdbcScheme;
+        private final String sqlAlchemyScheme;
+        private final int defaultPort;
+
+        Kind(String jdbcScheme, String sqlAlchemyScheme, int defaultPort) {
+            this.jdbcScheme = jdbcScheme;
+            this.sqlAlchemyScheme = sqlAlchemyScheme;
+            this.defaultPort = defaultPort;
+        }
+
+        public int defaultPort() {
+            return defaultPort;
+        }
+    }
+
+    // scheme://[user[:password]@]host[:port][/database][?query]; the password may hold an unencoded '@'.
+    private static final Pattern URL = Pattern.compile(
+            "(?<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?:(?<userinfo>.*)@)?(?<host>\\[[^\\]]*]|[^:/?#@]*)"
+                    + "(?::(?<port>[^/?#]*))?(?:/(?<db>[^?#]*))?(?:\\?(?<query>[^#]*))?(?:#.*)?");
+    /** SQLAlchemy option names that pgjdbc spells differently; the others pass under their own name. */
+    private static final Map<String, String> PG_JDBC_NAMES = Map.of(
+            "connect_timeout", "connectTimeout",
+            "application_name", "ApplicationName",
+            "target_session_attrs", "targetServerType");
+    private static final Map<String, String> MYSQL_JDBC_NAMES = Map.of(
+            "charset", "characterEncoding",
+            "ssl_mode", "sslMode");
+    /** Options that only steer the Python driver or that the JDBC drivers would misread. */
+    private static final java.util.Set<String> PYTHON_ONLY = java.util.Set.of("client_encoding", "keepalives",
+            "keepalives_idle", "keepalives_interval", "keepalives_count", "binary_prefix", "use_unicode",
+            "local_infile", "read_default_file", "read_default_group", "unix_socket", "gssencmode", "connect_timeout");
+
+    public DatabaseUrl {
+        options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(options));
+    }
+
+    /** Parses a SQLAlchemy or JDBC URL; the message of a bad one carries only the masked URL. */
+    public static DatabaseUrl parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw bad("an empty database URL", "pass a URL such as postgresql://user:password@host:5432/airflow");
+        }
+        String url = text.strip();
+        boolean jdbc = url.regionMatches(true, 0, "jdbc:", 0, 5);
+        if (jdbc) {
+            url = url.substring(5);
+        }
+        Matcher m = URL.matcher(url);
+        if (!m.matches()) {
+            throw bad("database URL " + Urls.mask(text.strip()) + " is malformed",
+                    "use scheme://user:password@host:port/database");
+        }
+        String scheme = m.group("scheme").toLowerCase(Locale.ROOT);
+        Kind kind = kindOf(scheme, text.strip());
+        Map<String, String> options = parseQuery(m.group("query"));
+        String user = null;
+        String password = null;
+        String userInfo = m.group("userinfo");
+        if (userInfo != null) {
+            int colon = userInfo.indexOf(':');
+            user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+            password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
+        }
+        if (jdbc) {
+            // JDBC carries credentials as query parameters; take them out so they never stay in the URL.
+            String queryUser = options.remove("user");
+            String queryPassword = options.remove("password");
+            user = user != null ? user : queryUser;
+            password = password != null ? password : queryPassword;
+        }
+        String host = m.group("host");
+        if (host.isEmpty() || host.startsWith("/")) {
+            String socket = options.get("host");
+            if (socket != null && socket.startsWith("/")) {
+                throw bad("database URL " + Urls.mask(text.strip()) + " uses a unix socket (" + socket + ")",
+                        "give a host name or address; the JVM cannot reach a unix socket");
+            }
+            host = socket != null ? options.remove("host") : host;
+        }
+        if (host == null || host.isEmpty()) {
+            throw bad("database URL " + Urls.mask(text.strip()) + " names no host", "add the host, e.g. @db:5432");
+        }
+        int port = -1;
+        String portText = m.group("port");
+        if (portText != null && !portText.isEmpty()) {
+            try {
+                port = Integer.parseInt(portText);
+            } catch (NumberFormatException e) {
+                port = 0;
+            }
+            if (port <= 0 || port > 65535) {
+                throw bad("database URL " + Urls.mask(text.strip()) + " has port '" + portText + "'",
+                        "use a number from 1 to 65535");
+            }
+        }
+        String database = m.group("db") == null ? "" : decode(m.group("db"));
+        if (database.isEmpty()) {
+            throw bad("database URL " + Urls.mask(text.strip()) + " names no database",
+                    "add it after the host, e.g. /airflow");
+        }
+        return new DatabaseUrl(kind, host, port, database, user, password, options);
+    }
+
+    /** The JDBC URL without credentials; options the JDBC driver understands go in its own spelling. */
+    public String jdbcUrl() {
+        StringBuilder url = new StringBuilder("jdbc:").append(kind.jdbcScheme).append("://").append(host);
+        if (port > 0) {
+            url.append(':').append(port);
+        }
+        url.append('/').append(encode(database));
+        StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
+        jdbcOptions().forEach((k, v) -> query.add(encode(k) + "=" + encode(v)));
+        return url.append(query).toString();
+    }
+
+    /** The credentials as JDBC properties. */
+    public Properties credentials() {
+        Properties properties = new Properties();
+        if (user != null) {
+            properties.setProperty("user", user);
+        }
+        if (password != null) {
+            properties.setProperty("password", password);
+        }
+        return properties;
+    }
+
+    /** The URL in SQLAlchemy form, as {@code AIRFLOW__DATABASE__SQL_ALCHEMY_CONN} wants it (with the password). */
+    public String sqlAlchemyUrl() {
+        StringBuilder url = new StringBuilder(kind.sqlAlchemyScheme).append("://");
+        if (user != null) {
+            url.append(encode(user));
+            if (password != null) {
+                url.append(':').append(encode(password));
+            }
+            url.append('@');
+        }
+        url.append(host);
+        if (port > 0) {
+            url.append(':').append(port);
+        }
+        url.append('/').append(encode(database));
+        StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
+        options.forEach((k, v) -> query.add(encode(k) + "=" + encode(v)));
+        return url.append(query).toString();
+    }
+
+    /** Safe to print: the SQLAlchemy form with the password masked. */
+    @Override
+    public String toString() {
+        return Urls.mask(sqlAlchemyUrl());
+    }
+
+    private Map<String, String> jdbcOptions() {
+        Map<String, String> names = kind == Kind.POSTGRESQL ? PG_JDBC_NAMES : MYSQL_JDBC_NAMES;
+        Map<String, String> jdbc = new LinkedHashMap<>();
+        options.forEach((k, v) -> {
+            if (!PYTHON_ONLY.contains(k)) {
+                jdbc.put(names.getOrDefault(k, k), jdbcValue(k, v));
+            }
+        });
+        return jdbc;
+    }
+
+    private String jdbcValue(String key, String value) {
+        if (kind == Kind.POSTGRESQL && key.equals("target_session_attrs")) {
+            return switch (value) {
+                case "read-write" -> "primary";
+                case "read-only" -> "secondary";
+                default -> "any";
+            };
+        }
+        return value;
+    }
+
+    private static Kind kindOf(String scheme, String original) {
+        String dialect = scheme.contains("+") ? scheme.substring(0, scheme.indexOf('+')) : scheme;
+        return switch (dialect) {
+            case "postgresql", "postgres", "pgsql" -> Kind.POSTGRESQL;
+            case "mysql", "mariadb" -> Kind.MYSQL;
+            case "sqlite" -> throw bad("SQLite (" + Urls.mask(original) + ") is not supported",
+                    "a SQLite database belongs to one machine: run `airflow db downgrade` there yourself");
+            default -> throw bad("database URL " + Urls.mask(original) + " has scheme '" + scheme + "'",
+                    "use postgresql://, postgresql+psycopg2://, mysql://, mysql+mysqldb:// or a jdbc: URL");
+        };
+    }
+
+    private static Map<String, String> parseQuery(String query) {
+        Map<String, String> options = new LinkedHashMap<>();
+        if (query == null || query.isEmpty()) {
+            return options;
+        }
+        for (String pair : query.split("[&;]")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            options.put(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
+        }
+        return options;
+    }
+
+    private static String decode(String text) {
+        try {
+            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // A literal '%' that is no escape: take the text as written.
+            return text;
+        }
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static ReconcileException bad(String what, String todo) {
+        return new ReconcileException(ErrorCode.USAGE, what + ": " + todo);
+    }
+}

@@ -1,0 +1,94 @@
+package io.github.airflowdbreconcile.resolver.internal;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.github.airflowdbreconcile.map.api.AirflowVersion;
+import io.github.airflowdbreconcile.map.api.RevisionMap;
+import io.github.airflowdbreconcile.resolver.api.Plan;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Runs the downgrade in a pod of the running release, because only its image ships the migrations to undo. Writers
+ * are scaled to 0 first, and put back if anything fails.
+ */
+public final class KubernetesExecutor implements Executor {
+    private final Cluster cluster;
+    private final RevisionMap map;
+    private final PodFinder finder;
+    private final Workloads workloads;
+    private final PodExec exec;
+    private final Duration podTimeout;
+    private final Duration execTimeout;
+    private final Log log;
+
+    public KubernetesExecutor(Cluster cluster, RevisionMap map, Duration podTimeout, Duration execTimeout, Log log) {
+        this.cluster = cluster;
+        this.map = map;
+        this.finder = new PodFinder(cluster, podTimeout, log);
+        this.workloads = new Workloads(cluster, log);
+        this.exec = new PodExec(cluster);
+        this.podTimeout = podTimeout;
+        this.execTimeout = execTimeout;
+        this.log = log;
+    }
+
+    @Override
+    public void describe(Plan plan) {
+        Pod pod = finder.find(shipsCurrentRevision(plan), "ships revision " + plan.currentRevision());
+        log.info("dry run: would run " + String.join(" ", Executor.downgradeCommand("airflow", plan)) + " in pod "
+                + pod.getMetadata().getName() + " (container " + finder.container(pod) + ")");
+        for (Workloads.Workload w : workloads.list(writersBesides(pod))) {
+            log.info("dry run: would scale " + w.label() + " from " + w.previous() + " to 0");
+        }
+    }
+
+    @Override
+    public void downgrade(Plan plan, Runnable verify) {
+        Pod pod = finder.find(shipsCurrentRevision(plan), "ships revision " + plan.currentRevision());
+        String container = finder.container(pod);
+        log.info("running the downgrade in pod " + pod.getMetadata().getName() + " (container " + container
+                + ", image " + finder.image(pod) + ")");
+        try {
+            workloads.quiesce(writersBesides(pod), podTimeout);
+            exec.run(pod, container, Executor.downgradeCommand("airflow", plan), log.stream(), execTimeout);
+            verify.run();
+        } catch (RuntimeException e) {
+            log.info("the downgrade failed; restoring the workloads it scaled");
+            try {
+                workloads.restore();
+            } catch (RuntimeException restoreFailure) {
+                e.addSuppressed(restoreFailure);
+                log.info("restoring failed too: " + restoreFailure.getMessage() + "; run `restore` once the cluster"
+                        + " answers");
+            }
+            throw e;
+        }
+        log.info("the writers stay at 0 replicas so that no newer code runs against the older schema; deploy the"
+                + " older release, then run `restore` (the chart's post-upgrade/post-rollback hook does)");
+    }
+
+    /**
+     * The writers to stop. A 2.x release without a webserver leaves only a scheduler pod to exec in: that one keeps
+     * running until the command ends, which is the best the cluster allows.
+     */
+    private List<String> writersBesides(Pod pod) {
+        List<String> writers = new ArrayList<>(Workloads.WRITERS);
+        if (writers.remove(finder.component(pod))) {
+            log.info("pod " + pod.getMetadata().getName() + " is a " + finder.component(pod) + "; its workload keeps"
+                    + " running while the downgrade runs in it");
+        }
+        return writers;
+    }
+
+    /** A pod whose image version the map knows must ship the current revision; an unreadable tag is given a chance. */
+    private Predicate<Pod> shipsCurrentRevision(Plan plan) {
+        return pod -> {
+            Optional<AirflowVersion> version = AirflowVersions.fromImage(finder.image(pod));
+            return version.isEmpty() || map.release(version.get()).isEmpty()
+                    || map.revisionsOf(version.get()).contains(plan.currentRevision());
+        };
+    }
+}

@@ -1,0 +1,88 @@
+package io.github.airflowdbreconcile.resolver.internal;
+
+import io.github.airflowdbreconcile.map.api.ErrorCode;
+import io.github.airflowdbreconcile.map.api.ReconcileException;
+import io.github.airflowdbreconcile.resolver.api.Plan;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the downgrade with an Airflow installed on this machine (VMs, Docker Compose): nothing to quiesce. */
+public final class LocalExecutor implements Executor {
+    static final String CONNECTION_VARIABLE = "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN";
+
+    private final String airflow;
+    private final DatabaseUrl url;
+    private final Duration timeout;
+    private final Log log;
+
+    public LocalExecutor(String airflow, DatabaseUrl url, Duration timeout, Log log) {
+        this.airflow = airflow;
+        this.url = url;
+        this.timeout = timeout;
+        this.log = log;
+    }
+
+    @Override
+    public void describe(Plan plan) {
+        log.info("dry run: would run " + String.join(" ", Executor.downgradeCommand(airflow, plan))
+                + " on this machine");
+    }
+
+    @Override
+    public void downgrade(Plan plan, Runnable verify) {
+        List<String> command = Executor.downgradeCommand(airflow, plan);
+        log.info("running " + String.join(" ", command));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // Airflow reads its DB from this variable; one set by the caller wins, like in the pod.
+        builder.environment().putIfAbsent(CONNECTION_VARIABLE, url.sqlAlchemyUrl());
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new ReconcileException(ErrorCode.EXECUTION_FAILED, "cannot run " + airflow + ": "
+                    + Database.oneLine(e) + ": pass the airflow executable of the running release with --airflow-bin",
+                    e);
+        }
+        Thread pump = new Thread(() -> copyLines(process), "airflow-output");
+        pump.setDaemon(true);
+        pump.start();
+        int exit;
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                throw new ReconcileException(ErrorCode.TIMEOUT, String.join(" ", command) + " did not finish within "
+                        + timeout.toSeconds() + " s and was killed: check alembic_version, then raise --exec-timeout");
+            }
+            exit = process.exitValue();
+            pump.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new ReconcileException(ErrorCode.EXECUTION_FAILED, "interrupted while " + airflow + " ran", e);
+        }
+        if (exit != 0) {
+            throw new ReconcileException(ErrorCode.EXECUTION_FAILED, String.join(" ", command) + " exited " + exit
+                    + ": see its output above");
+        }
+        verify.run();
+    }
+
+    private void copyLines(Process process) {
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                log.stream().println(line);
+            }
+            log.stream().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

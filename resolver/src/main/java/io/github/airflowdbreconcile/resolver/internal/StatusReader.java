@@ -1,0 +1,62 @@
+package io.github.airflowdbreconcile.resolver.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.airflowdbreconcile.map.api.RevisionMap;
+import io.github.airflowdbreconcile.resolver.api.CurrentState;
+import io.github.airflowdbreconcile.resolver.api.SchemaStatus;
+import java.util.List;
+
+/** Names the database's schema in the map's terms, for {@code status} and the version-source service. */
+public final class StatusReader {
+    private final RevisionMap map;
+
+    public StatusReader(RevisionMap map) {
+        this.map = map;
+    }
+
+    public SchemaStatus describe(CurrentState current) {
+        if (current.isFresh()) {
+            return new SchemaStatus(SchemaStatus.FRESH, List.of(), null, List.of(), List.of(), map.newestVersion());
+        }
+        if (current.hasSeveralHeads()) {
+            return new SchemaStatus(SchemaStatus.SEVERAL_HEADS, current.revisions(), null, List.of(), List.of(),
+                    map.newestVersion());
+        }
+        String revision = current.revision();
+        if (map.revision(revision).isEmpty()) {
+            return new SchemaStatus(SchemaStatus.UNKNOWN, current.revisions(), revision, List.of(), List.of(),
+                    map.newestVersion());
+        }
+        return new SchemaStatus(SchemaStatus.KNOWN, current.revisions(), revision, map.releasesWithHead(revision),
+                map.releasesContaining(revision), map.newestVersion());
+    }
+
+    public static String json(SchemaStatus status) {
+        ObjectNode node = new ObjectMapper().createObjectNode();
+        node.put("state", status.state());
+        node.put("currentRevision", status.currentRevision());
+        PlanPrinter.versions(node.putArray("currentVersions"), status.currentVersions());
+        PlanPrinter.versions(node.putArray("containedIn"), status.containedIn());
+        status.revisions().forEach(node.putArray("revisions")::add);
+        node.put("mapVersion", status.mapVersion().toString());
+        return PlanPrinter.write(node);
+    }
+
+    public static String text(SchemaStatus status) {
+        return switch (status.state()) {
+            case SchemaStatus.FRESH -> "fresh database: no alembic_version row";
+            case SchemaStatus.SEVERAL_HEADS -> "several heads in alembic_version: "
+                    + String.join(", ", status.revisions());
+            case SchemaStatus.UNKNOWN -> "revision " + status.currentRevision() + ": unknown to the map (which"
+                    + " knows up to Airflow " + status.mapVersion() + ")";
+            default -> "revision " + status.currentRevision() + ": " + (status.currentVersions().isEmpty()
+                    ? "no release's head; in the files of " + versions(status.containedIn())
+                    : "head of Airflow " + versions(status.currentVersions()));
+        } + System.lineSeparator();
+    }
+
+    private static String versions(List<io.github.airflowdbreconcile.map.api.AirflowVersion> versions) {
+        return String.join(", ", versions.stream().map(Object::toString).toList());
+    }
+}

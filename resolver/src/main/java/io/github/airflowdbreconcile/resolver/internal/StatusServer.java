@@ -1,0 +1,147 @@
+package io.github.airflowdbreconcile.resolver.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.github.airflowdbreconcile.map.api.ReconcileException;
+import io.github.airflowdbreconcile.resolver.api.SchemaStatus;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The version-source service: {@code GET /v1/status} (the schema in the map's terms), {@code /healthz} and
+ * {@code /metrics} (Prometheus text). Each status read asks the database, so the answer is never stale.
+ */
+public final class StatusServer implements AutoCloseable {
+    private final HttpServer server;
+    private final Supplier<SchemaStatus> status;
+    private final AtomicLong reads = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+
+    private StatusServer(HttpServer server, Supplier<SchemaStatus> status) {
+        this.server = server;
+        this.status = status;
+    }
+
+    /** Starts serving on {@code address}; port 0 picks a free one. */
+    public static StatusServer start(InetSocketAddress address, Supplier<SchemaStatus> status) throws IOException {
+        HttpServer http = HttpServer.create(address, 0);
+        StatusServer server = new StatusServer(http, status);
+        http.createContext("/v1/status", exchange -> server.handle(exchange, server::status));
+        http.createContext("/healthz", exchange -> server.handle(exchange, () -> new Reply(200, "text/plain", "ok\n")));
+        http.createContext("/metrics", exchange -> server.handle(exchange, server::metrics));
+        http.createContext("/", exchange -> server.handle(exchange,
+                () -> new Reply(404, "text/plain", "not found: use /v1/status, /healthz or /metrics\n")));
+        http.setExecutor(Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "status-server");
+            thread.setDaemon(true);
+            return thread;
+        }));
+        http.start();
+        return server;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    private record Reply(int code, String type, String body) {}
+
+    private void handle(HttpExchange exchange, Supplier<Reply> reply) throws IOException {
+        try (exchange) {
+            boolean exact = exchange.getHttpContext().getPath().equals("/")
+                    || exchange.getRequestURI().getPath().equals(exchange.getHttpContext().getPath());
+            Reply answer;
+            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().add("Allow", "GET, HEAD");
+                answer = new Reply(405, "text/plain", "method not allowed: use GET\n");
+            } else if (!exact) {
+                answer = new Reply(404, "text/plain", "not found: use /v1/status, /healthz or /metrics\n");
+            } else {
+                answer = reply.get();
+            }
+            byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", answer.type() + "; charset=utf-8");
+            boolean head = "HEAD".equals(exchange.getRequestMethod());
+            exchange.sendResponseHeaders(answer.code(), head ? -1 : body.length);
+            if (!head) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+        }
+    }
+
+    private Reply status() {
+        try {
+            SchemaStatus current = read();
+            return new Reply(200, "application/json", StatusReader.json(current) + "\n");
+        } catch (ReconcileException e) {
+            ObjectNode error = new ObjectMapper().createObjectNode().put("error", e.getMessage());
+            return new Reply(503, "application/json", error.toString() + "\n");
+        }
+    }
+
+    private Reply metrics() {
+        SchemaStatus current = null;
+        try {
+            current = read();
+        } catch (ReconcileException e) {
+            // Reported as airflow_db_reconcile_database_up 0.
+        }
+        StringBuilder text = new StringBuilder();
+        gauge(text, "airflow_db_reconcile_database_up", "Whether the last read of alembic_version succeeded.",
+                current == null ? "" : "", current == null ? 0 : 1);
+        if (current != null) {
+            String labels = "{state=\"" + escape(current.state()) + "\",revision=\""
+                    + escape(current.currentRevision() == null ? "" : current.currentRevision()) + "\",versions=\""
+                    + escape(String.join(",", current.currentVersions().stream().map(Object::toString).toList()))
+                    + "\"}";
+            gauge(text, "airflow_db_reconcile_schema_info", "The database's alembic revision and the releases whose"
+                    + " head it is.", labels, 1);
+            gauge(text, "airflow_db_reconcile_map_info", "The newest Airflow release the revision map knows.",
+                    "{version=\"" + escape(current.mapVersion().toString()) + "\"}", 1);
+        }
+        counter(text, "airflow_db_reconcile_status_reads_total", "Reads of alembic_version.", reads.get());
+        counter(text, "airflow_db_reconcile_status_read_failures_total", "Reads of alembic_version that failed.",
+                failures.get());
+        return new Reply(200, "text/plain; version=0.0.4", text.toString());
+    }
+
+    private SchemaStatus read() {
+        reads.incrementAndGet();
+        try {
+            return status.get();
+        } catch (ReconcileException e) {
+            failures.incrementAndGet();
+            throw e;
+        }
+    }
+
+    private static void gauge(StringBuilder text, String name, String help, String labels, long value) {
+        text.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" gauge\n")
+                .append(name).append(labels).append(' ').append(value).append('\n');
+    }
+
+    private static void counter(StringBuilder text, String name, String help, long value) {
+        text.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" counter\n")
+                .append(name).append(' ').append(value).append('\n');
+    }
+
+    private static String escape(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+}

@@ -1,0 +1,193 @@
+package io.github.airflowdbreconcile.resolver.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.github.airflowdbreconcile.map.api.ErrorCode;
+import io.github.airflowdbreconcile.map.api.ReconcileException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The release's DB writers (scheduler, triggerer, dag-processor, worker). Quiescing scales them to 0 and records
+ * the previous count on the object itself, so that a later process, even after a crash, can put it back; a Deployment
+ * without {@code spec.replicas} (an HPA owns the count) gets its current count recorded.
+ */
+public final class Workloads {
+    public static final String ANNOTATION = "airflow-db-reconcile.io/previous-replicas";
+    public static final List<String> WRITERS = List.of("scheduler", "triggerer", "dag-processor", "worker");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Cluster cluster;
+    private final Log log;
+
+    public Workloads(Cluster cluster, Log log) {
+        this.cluster = cluster;
+        this.log = log;
+    }
+
+    /** One Deployment or StatefulSet as it stands. */
+    public record Workload(String kind, String name, Integer replicas, Integer statusReplicas, String recorded) {
+        String label() {
+            return kind + "/" + name;
+        }
+
+        /** What to restore later: the recorded count of an earlier run, else the count now. */
+        int previous() {
+            if (recorded != null) {
+                return Integer.parseInt(recorded);
+            }
+            if (replicas != null) {
+                return replicas;
+            }
+            return statusReplicas != null ? statusReplicas : 1;
+        }
+    }
+
+    /** The writers of the release among {@code components}, Deployments first, each kind by name. */
+    public List<Workload> list(Collection<String> components) {
+        String[] wanted = components.toArray(String[]::new);
+        List<Workload> found = new ArrayList<>();
+        try {
+            for (Deployment d : cluster.client().apps().deployments().inNamespace(cluster.namespace())
+                    .withLabel(Cluster.RELEASE_LABEL, cluster.release())
+                    .withLabelIn(cluster.componentLabel(), wanted).list().getItems()) {
+                found.add(new Workload("deployment", d.getMetadata().getName(), d.getSpec().getReplicas(),
+                        d.getStatus() == null ? null : d.getStatus().getReplicas(), recorded(d)));
+            }
+            for (StatefulSet s : cluster.client().apps().statefulSets().inNamespace(cluster.namespace())
+                    .withLabel(Cluster.RELEASE_LABEL, cluster.release())
+                    .withLabelIn(cluster.componentLabel(), wanted).list().getItems()) {
+                found.add(new Workload("statefulset", s.getMetadata().getName(), s.getSpec().getReplicas(),
+                        s.getStatus() == null ? null : s.getStatus().getReplicas(), recorded(s)));
+            }
+        } catch (KubernetesClientException e) {
+            throw cluster.failure("listing the release's workloads", e);
+        }
+        found.sort(java.util.Comparator.comparing(Workload::kind).thenComparing(Workload::name));
+        return found;
+    }
+
+    /** Scales the writers among {@code components} to 0 and waits until their pods are gone. */
+    public List<Workload> quiesce(Collection<String> components, Duration timeout) {
+        List<Workload> workloads = list(components);
+        for (Workload w : workloads) {
+            checkRecorded(w);
+            int previous = w.previous();
+            ObjectNode patch = JSON.createObjectNode();
+            patch.putObject("metadata").putObject("annotations").put(ANNOTATION, Integer.toString(previous));
+            patch.putObject("spec").put("replicas", 0);
+            patch(w, patch);
+            log.info("scaled " + w.label() + " from " + previous + " to 0");
+        }
+        if (!workloads.isEmpty()) {
+            awaitNoPods(components, timeout);
+        }
+        return workloads;
+    }
+
+    /**
+     * Puts back every workload of the release that carries the annotation and removes it; one that someone (e.g. a
+     * Helm upgrade) already scaled up again keeps its count. Returns what it changed.
+     */
+    public List<String> restore() {
+        List<String> done = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Workload w : list(WRITERS)) {
+            if (w.recorded() == null) {
+                continue;
+            }
+            ObjectNode patch = JSON.createObjectNode();
+            patch.putObject("metadata").putObject("annotations").putNull(ANNOTATION);
+            int previous;
+            try {
+                previous = w.previous();
+            } catch (NumberFormatException e) {
+                problems.add(w.label() + " has " + ANNOTATION + "='" + w.recorded() + "'");
+                continue;
+            }
+            boolean scale = w.replicas() == null || w.replicas() == 0;
+            if (scale) {
+                patch.putObject("spec").put("replicas", previous);
+            }
+            patch(w, patch);
+            String change = scale ? "scaled " + w.label() + " back to " + previous
+                    : w.label() + " already runs " + w.replicas() + " replicas; left as is";
+            log.info(change);
+            done.add(change);
+        }
+        if (!problems.isEmpty()) {
+            throw new ReconcileException(ErrorCode.KUBERNETES, "cannot restore " + String.join("; ", problems)
+                    + ": set the replicas by hand and remove the annotation");
+        }
+        return done;
+    }
+
+    private void checkRecorded(Workload w) {
+        if (w.recorded() == null) {
+            return;
+        }
+        try {
+            w.previous();
+        } catch (NumberFormatException e) {
+            throw new ReconcileException(ErrorCode.KUBERNETES, w.label() + " has " + ANNOTATION + "='"
+                    + w.recorded() + "': set the replicas by hand, remove the annotation and run again");
+        }
+        log.info(w.label() + " is still quiesced by an earlier run; keeping its recorded count " + w.recorded());
+    }
+
+    private void patch(Workload w, ObjectNode patch) {
+        PatchContext merge = PatchContext.of(PatchType.JSON_MERGE);
+        try {
+            if (w.kind().equals("deployment")) {
+                cluster.client().apps().deployments().inNamespace(cluster.namespace()).withName(w.name())
+                        .patch(merge, patch.toString());
+            } else {
+                cluster.client().apps().statefulSets().inNamespace(cluster.namespace()).withName(w.name())
+                        .patch(merge, patch.toString());
+            }
+        } catch (KubernetesClientException e) {
+            throw cluster.failure("patching " + w.label(), e);
+        }
+    }
+
+    private void awaitNoPods(Collection<String> components, Duration timeout) {
+        Backoff backoff = Backoff.within(timeout);
+        List<String> left;
+        do {
+            try {
+                left = cluster.client().pods().inNamespace(cluster.namespace())
+                        .withLabel(Cluster.RELEASE_LABEL, cluster.release())
+                        .withLabelIn(cluster.componentLabel(), components.toArray(String[]::new))
+                        .list().getItems().stream()
+                        .filter(p -> p.getStatus() == null || !List.of("Succeeded", "Failed")
+                                .contains(p.getStatus().getPhase()))
+                        .map(p -> p.getMetadata().getName())
+                        .sorted()
+                        .toList();
+            } catch (KubernetesClientException e) {
+                throw cluster.failure("listing pods", e);
+            }
+            if (left.isEmpty()) {
+                return;
+            }
+            log.debug("waiting for " + left.size() + " pod(s) to stop: " + String.join(", ", left));
+        } while (backoff.pause());
+        throw new ReconcileException(ErrorCode.TIMEOUT, "pods " + String.join(", ", left) + " still run "
+                + timeout.toSeconds() + " s after scaling to 0: check what keeps them (a KEDA ScaledObject, a"
+                + " finalizer) or raise --pod-timeout");
+    }
+
+    private static String recorded(HasMetadata object) {
+        Map<String, String> annotations = object.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(ANNOTATION);
+    }
+}
