@@ -59,7 +59,7 @@ final class GenerateCommand extends BaseCommand {
 
     @Override
     int run() {
-        Progress progress = new Progress(System.err, quiet, System.console() != null);
+        Progress progress = new Progress(err(), quiet, System.console() != null);
         MapBuilder builder = new MapBuilder(MapgenVersion.generator(), lenient);
         if (base != null) {
             BaseMapReader.addTo(RevisionMapJson.read(base), base.toString(), builder);

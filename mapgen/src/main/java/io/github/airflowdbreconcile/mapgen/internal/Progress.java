@@ -1,20 +1,20 @@
 package io.github.airflowdbreconcile.mapgen.internal;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /**
  * Counts on stderr for runs over many tags or archives: redrawn in place on a terminal, a line per tenth otherwise so
  * that CI logs stay short. Silent when quiet.
  */
 public final class Progress {
-    private final PrintStream err;
+    private final PrintWriter err;
     private final boolean quiet;
     private final boolean terminal;
     private String label = "";
     private int total;
     private int lastTenth = -1;
 
-    public Progress(PrintStream err, boolean quiet, boolean terminal) {
+    public Progress(PrintWriter err, boolean quiet, boolean terminal) {
         this.err = err;
         this.quiet = quiet;
         this.terminal = terminal;
