@@ -59,8 +59,8 @@ download_one() {
   # --ignore-requires-python: old wheels declare Pythons this machine may not have; only their files are read
   if ! python3 -m pip download --quiet --no-deps --only-binary=:all: --ignore-requires-python \
       -d "$CACHE" "${pkg}==${version}" >"$log" 2>&1; then
-    echo "download-artifacts: cannot download ${pkg}==${version} (not a published release with a wheel?):" >&2
-    grep -E 'ERROR' "$log" | head -n 3 >&2 || true
+    # one line: pip's first error says why (no such version, no network, ...)
+    echo "download-artifacts: cannot download ${pkg}==${version}: $( (grep -m 1 -E '^ERROR' "$log" || tail -n 1 "$log") | sed 's/ (from versions:.*//')" >&2
     rm -f "$log"; return 1
   fi
   rm -f "$log"
