@@ -1,0 +1,211 @@
+package io.github.airflowdbreconcile.chart;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The reconcile Job: its command line (the resolver's contract), its database secret and its lock-down. */
+class JobIT {
+
+    private static final String APP_VERSION = ChartFiles.chartYaml().path("appVersion").asText();
+
+    @Test
+    void shouldRunTheReconcilerWithTheContractArguments() {
+        Rendered rendered = HelmRender.template();
+
+        assertEquals(List.of("run",
+                "--map", "/etc/airflow-db-reconcile/revision-map.json",
+                "--target-version", ChartFiles.values().path("airflowVersion").asText(),
+                "--db-url-env", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
+                "--source", "alembic-table",
+                "--namespace", "$(POD_NAMESPACE)",
+                "--release", HelmRender.RELEASE,
+                "--component-label", "component",
+                "--db-timeout", "120",
+                "--pod-timeout", "300",
+                "--exec-timeout", "3600"), rendered.args());
+        assertEquals("prod-airflow-db-reconcile-db-downgrade", rendered.job().path("metadata").path("name").asText());
+    }
+
+    @Test
+    void shouldAllowTheDowngradeOnlyWhenEnabled() {
+        assertFalse(HelmRender.template().args().contains("--allow-downgrade"));
+        assertFalse(HelmRender.template("migrateDatabaseJob.downgrade.currentVersionSource", "running-pod-exec")
+                .args().contains("--allow-downgrade"));
+        assertTrue(HelmRender.template("migrateDatabaseJob.allowDowngrade", "true").args().contains("--allow-downgrade"));
+    }
+
+    @Test
+    void shouldPassTheChosenSourceTimeoutsAndVerbosity() {
+        Rendered rendered = HelmRender.template(
+                "migrateDatabaseJob.downgrade.currentVersionSource", "running-pod-image",
+                "migrateDatabaseJob.timeouts.dbSeconds", "30",
+                "migrateDatabaseJob.timeouts.podSeconds", "60",
+                "migrateDatabaseJob.timeouts.execSeconds", "900",
+                "migrateDatabaseJob.verbose", "true",
+                "airflow.componentLabel", "app.example.com/component");
+
+        assertEquals(Optional.of("running-pod-image"), rendered.arg("--source"));
+        assertEquals(Optional.of("30"), rendered.arg("--db-timeout"));
+        assertEquals(Optional.of("60"), rendered.arg("--pod-timeout"));
+        assertEquals(Optional.of("900"), rendered.arg("--exec-timeout"));
+        assertEquals(Optional.of("app.example.com/component"), rendered.arg("--component-label"));
+        assertTrue(rendered.args().contains("--verbose"));
+    }
+
+    @Test
+    void shouldTakeTheTargetVersionFromGlobalWhenAirflowVersionIsEmpty() {
+        Rendered rendered = HelmRender.template("airflowVersion", "", "global.airflowVersion", "2.10.5");
+
+        assertEquals(Optional.of("2.10.5"), rendered.arg("--target-version"));
+    }
+
+    @Test
+    void shouldPreferAirflowVersionOverGlobal() {
+        Rendered rendered = HelmRender.template("airflowVersion", "3.0.6", "global.airflowVersion", "2.10.5");
+
+        assertEquals(Optional.of("3.0.6"), rendered.arg("--target-version"));
+    }
+
+    @Test
+    void shouldRefuseToRenderWithoutAnAirflowVersion() {
+        Exception e = assertThrows(Exception.class, () -> HelmRender.template("airflowVersion", ""));
+
+        assertTrue(e.getMessage().contains("set airflowVersion"), e.getMessage());
+    }
+
+    @Test
+    void shouldReadTheDatabaseUrlFromTheOfficialChartsMetadataSecret() {
+        JsonNode env = env(HelmRender.template(), "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN");
+
+        assertEquals("prod-airflow-metadata", env.path("valueFrom").path("secretKeyRef").path("name").asText());
+        assertEquals("connection", env.path("valueFrom").path("secretKeyRef").path("key").asText());
+    }
+
+    @Test
+    void shouldTargetAnotherAirflowReleaseAndSecretWhenNamed() {
+        Rendered rendered = HelmRender.template("airflow.releaseName", "airflow");
+        assertEquals(Optional.of("airflow"), rendered.arg("--release"));
+        assertEquals("airflow-airflow-metadata",
+                env(rendered, "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN").path("valueFrom").path("secretKeyRef")
+                        .path("name").asText());
+
+        JsonNode ref = env(HelmRender.template("airflow.metadataSecret.name", "airflow-db",
+                "airflow.metadataSecret.key", "uri"), "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN")
+                .path("valueFrom").path("secretKeyRef");
+        assertEquals("airflow-db", ref.path("name").asText());
+        assertEquals("uri", ref.path("key").asText());
+    }
+
+    @Test
+    void shouldTellTheReconcilerItsNamespaceThroughTheDownwardApi() {
+        JsonNode env = env(HelmRender.template(), "POD_NAMESPACE");
+
+        assertEquals("metadata.namespace", env.path("valueFrom").path("fieldRef").path("fieldPath").asText());
+    }
+
+    @Test
+    void shouldAddExtraEnvAfterTheChartsOwn() {
+        Rendered rendered = HelmRender.template(
+                "migrateDatabaseJob.downgrade.extraEnv[0].name", "JAVA_TOOL_OPTIONS",
+                "migrateDatabaseJob.downgrade.extraEnv[0].value", "-Xmx256m");
+
+        assertEquals("-Xmx256m", env(rendered, "JAVA_TOOL_OPTIONS").path("value").asText());
+        assertEquals(List.of("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "POD_NAMESPACE", "JAVA_TOOL_OPTIONS"),
+                envNames(rendered));
+    }
+
+    @Test
+    void shouldRunLockedDownByDefault() {
+        Rendered rendered = HelmRender.template();
+        JsonNode pod = rendered.podSpec().path("securityContext");
+        JsonNode container = rendered.container().path("securityContext");
+
+        assertTrue(pod.path("runAsNonRoot").asBoolean());
+        assertEquals("RuntimeDefault", pod.path("seccompProfile").path("type").asText());
+        assertFalse(container.path("allowPrivilegeEscalation").asBoolean(true));
+        assertTrue(container.path("readOnlyRootFilesystem").asBoolean());
+        assertEquals("ALL", container.path("capabilities").path("drop").get(0).asText());
+        assertEquals("Never", rendered.podSpec().path("restartPolicy").asText());
+        assertEquals(0, rendered.job().path("spec").path("backoffLimit").asInt(-1));
+        assertEquals(600, rendered.job().path("spec").path("ttlSecondsAfterFinished").asInt());
+    }
+
+    @Test
+    void shouldMountTheMapReadOnlyAndAWritableTmp() {
+        Rendered rendered = HelmRender.template();
+
+        Map<String, JsonNode> mounts = byName(rendered.container().path("volumeMounts"));
+        Map<String, JsonNode> volumes = byName(rendered.podSpec().path("volumes"));
+        JsonNode map = mounts.get("revision-map");
+        assertEquals("/etc/airflow-db-reconcile", map.path("mountPath").asText());
+        assertTrue(map.path("readOnly").asBoolean());
+        assertEquals("prod-airflow-db-reconcile-map", volumes.get("revision-map").path("configMap").path("name").asText());
+        assertEquals("/tmp", mounts.get("tmp").path("mountPath").asText());
+        assertTrue(volumes.get("tmp").has("emptyDir"));
+    }
+
+    @Test
+    void shouldTagTheImageWithTheAppVersionUnlessTold() {
+        String repository = ChartFiles.values().path("image").path("repository").asText();
+
+        assertEquals(repository + ":" + APP_VERSION, HelmRender.template().container().path("image").asText());
+        assertEquals("example.org/reconcile:dev", HelmRender.template("image.repository", "example.org/reconcile",
+                "image.tag", "dev").container().path("image").asText());
+    }
+
+    @Test
+    void shouldPassSchedulingAndPullSecretsThrough() {
+        Rendered rendered = HelmRender.template(
+                "migrateDatabaseJob.nodeSelector.pool", "system",
+                "migrateDatabaseJob.tolerations[0].key", "dedicated",
+                "migrateDatabaseJob.tolerations[0].operator", "Exists",
+                "migrateDatabaseJob.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
+                        + ".nodeSelectorTerms[0].matchExpressions[0].key", "zone",
+                "migrateDatabaseJob.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
+                        + ".nodeSelectorTerms[0].matchExpressions[0].operator", "Exists",
+                "migrateDatabaseJob.downgrade.resources.limits.memory", "512Mi",
+                "migrateDatabaseJob.podAnnotations.example\\.com/owner", "data-team",
+                "imagePullSecrets[0].name", "regcred");
+        JsonNode pod = rendered.podSpec();
+
+        assertEquals("system", pod.path("nodeSelector").path("pool").asText());
+        assertEquals("dedicated", pod.path("tolerations").get(0).path("key").asText());
+        assertEquals("zone", pod.path("affinity").path("nodeAffinity")
+                .path("requiredDuringSchedulingIgnoredDuringExecution").path("nodeSelectorTerms").get(0)
+                .path("matchExpressions").get(0).path("key").asText());
+        assertEquals("512Mi", rendered.container().path("resources").path("limits").path("memory").asText());
+        assertEquals("regcred", pod.path("imagePullSecrets").get(0).path("name").asText());
+        assertEquals("data-team", rendered.job().path("spec").path("template").path("metadata").path("annotations")
+                .path("example.com/owner").asText());
+    }
+
+    private static JsonNode env(Rendered rendered, String name) {
+        for (JsonNode env : rendered.container().path("env")) {
+            if (name.equals(env.path("name").asText())) {
+                return env;
+            }
+        }
+        throw new AssertionError("no env " + name + " in " + rendered.container().path("env"));
+    }
+
+    private static List<String> envNames(Rendered rendered) {
+        List<String> names = new ArrayList<>();
+        rendered.container().path("env").forEach(e -> names.add(e.path("name").asText()));
+        return names;
+    }
+
+    private static Map<String, JsonNode> byName(JsonNode list) {
+        Map<String, JsonNode> byName = new java.util.HashMap<>();
+        list.forEach(item -> byName.put(item.path("name").asText(), item));
+        return byName;
+    }
+}

@@ -1,0 +1,97 @@
+{{/* Chart name, overridable. */}}
+{{- define "airflow-db-reconcile.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Prefix of every object name; the release name alone when it already names the chart. */}}
+{{- define "airflow-db-reconcile.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := include "airflow-db-reconcile.name" . }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Names with a suffix cut the prefix instead, so the suffix survives and the name stays a DNS label. */}}
+{{- define "airflow-db-reconcile.jobName" -}}
+{{- printf "%s-db-downgrade" (include "airflow-db-reconcile.fullname" . | trunc 50 | trimSuffix "-") }}
+{{- end }}
+
+{{/* The ConfigMap that carries the revision map. */}}
+{{- define "airflow-db-reconcile.mapName" -}}
+{{- printf "%s-map" (include "airflow-db-reconcile.fullname" . | trunc 59 | trimSuffix "-") }}
+{{- end }}
+
+{{- define "airflow-db-reconcile.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "airflow-db-reconcile.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "airflow-db-reconcile.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "airflow-db-reconcile.labels" -}}
+helm.sh/chart: {{ include "airflow-db-reconcile.chart" . }}
+{{ include "airflow-db-reconcile.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/component: db-reconcile
+app.kubernetes.io/part-of: airflow
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/* The Airflow release the job works on: its pods carry release=<this>. */}}
+{{- define "airflow-db-reconcile.airflowRelease" -}}
+{{- .Values.airflow.releaseName | default .Release.Name }}
+{{- end }}
+
+{{- define "airflow-db-reconcile.targetVersion" -}}
+{{- $version := .Values.airflowVersion | default .Values.global.airflowVersion }}
+{{- required "set airflowVersion (or global.airflowVersion) to the Airflow version being deployed" $version }}
+{{- end }}
+
+{{- define "airflow-db-reconcile.metadataSecretName" -}}
+{{- .Values.airflow.metadataSecret.name | default (printf "%s-airflow-metadata" (include "airflow-db-reconcile.airflowRelease" .)) }}
+{{- end }}
+
+{{- define "airflow-db-reconcile.image" -}}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
+{{- end }}
+
+{{/* Reading pods needs the API; so does a downgrade (pod exec, scaling writers to zero). */}}
+{{- define "airflow-db-reconcile.needsApi" -}}
+{{- if or .Values.migrateDatabaseJob.allowDowngrade (ne .Values.migrateDatabaseJob.downgrade.currentVersionSource "alembic-table") }}true{{ end }}
+{{- end }}
+
+{{- define "airflow-db-reconcile.serviceAccountName" -}}
+{{- if .Values.serviceAccount.name }}
+{{- .Values.serviceAccount.name }}
+{{- else if .Values.serviceAccount.create }}
+{{- include "airflow-db-reconcile.fullname" . }}
+{{- end }}
+{{- end }}
+
+{{/*
+Annotations that order an object before the Job: a Helm hook with a lower weight, or, without Helm
+hooks, an Argo CD PreSync hook with an earlier wave (a plain object would be applied after PreSync).
+*/}}
+{{- define "airflow-db-reconcile.supportAnnotations" -}}
+{{- if .Values.migrateDatabaseJob.useHelmHooks }}
+helm.sh/hook: {{ include "airflow-db-reconcile.hookEvents" . }}
+helm.sh/hook-weight: "-20"
+helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
+{{- else }}
+argocd.argoproj.io/hook: PreSync
+argocd.argoproj.io/sync-wave: "-20"
+argocd.argoproj.io/hook-delete-policy: BeforeHookCreation
+{{- end }}
+{{- end }}
+
+{{- define "airflow-db-reconcile.hookEvents" -}}
+{{- if .Values.migrateDatabaseJob.runOnInstall }}pre-install,{{ end }}pre-upgrade,pre-rollback
+{{- end }}
