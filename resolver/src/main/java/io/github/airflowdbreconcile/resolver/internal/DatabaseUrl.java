@@ -54,13 +54,15 @@ public record DatabaseUrl(Kind kind, String host, int port, String database, Str
                     + "(?::(?<port>[^/?#]*))?(?:/(?<db>[^?#]*))?(?:\\?(?<query>[^#]*))?(?:#.*)?");
     /** SQLAlchemy option names that pgjdbc spells differently; the others pass under their own name. */
     private static final Map<String, String> PG_JDBC_NAMES = Map.of(
-            "connect_timeout", "connectTimeout",
             "application_name", "ApplicationName",
             "target_session_attrs", "targetServerType");
     private static final Map<String, String> MYSQL_JDBC_NAMES = Map.of(
             "charset", "characterEncoding",
             "ssl_mode", "sslMode");
-    /** Options that only steer the Python driver or that the JDBC drivers would misread. */
+    /**
+     * Options that only steer the Python driver or that the JDBC drivers would misread; connect_timeout too, because
+     * --db-timeout bounds every attempt.
+     */
     private static final java.util.Set<String> PYTHON_ONLY = java.util.Set.of("client_encoding", "keepalives",
             "keepalives_idle", "keepalives_interval", "keepalives_count", "binary_prefix", "use_unicode",
             "local_infile", "read_default_file", "read_default_group", "unix_socket", "gssencmode", "connect_timeout");

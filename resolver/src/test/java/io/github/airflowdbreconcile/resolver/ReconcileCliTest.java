@@ -1,0 +1,158 @@
+package io.github.airflowdbreconcile.resolver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReconcileCliTest {
+    @TempDir
+    Path dir;
+    private String map;
+
+    @BeforeEach
+    void writeMap() {
+        map = TestMaps.realisticFile(dir).toString();
+    }
+
+    private static JsonNode json(CliRun run) throws Exception {
+        return new ObjectMapper().readTree(run.out());
+    }
+
+    @Test
+    void shouldPrintTheContractedJsonPlanForAWhatIfRollback() throws Exception {
+        CliRun run = CliRun.of("plan", "--map", map, "--current-version", "3.1.0", "--target-version", "3.0.6",
+                "--output", "json");
+        assertEquals(0, run.exit(), run.err());
+        JsonNode plan = json(run);
+        List<String> fields = new ArrayList<>();
+        plan.fieldNames().forEachRemaining(fields::add);
+        assertEquals(List.of("action", "currentRevision", "currentVersions", "targetVersion", "targetRevision",
+                "revisionsToUndo", "floor", "reason"), fields);
+        assertEquals("downgrade", plan.get("action").asText());
+        assertEquals("r310", plan.get("currentRevision").asText());
+        assertEquals("[\"3.1.0\",\"3.1.1\"]", plan.get("currentVersions").toString());
+        assertEquals("3.0.6", plan.get("targetVersion").asText());
+        assertEquals("r306", plan.get("targetRevision").asText());
+        assertEquals("[{\"revision\":\"r310\",\"description\":\"Add dag_favorite table\"},"
+                + "{\"revision\":\"r310a\",\"description\":\"Add hitl_detail table\"}]",
+                plan.get("revisionsToUndo").toString());
+        assertEquals("squash", plan.get("floor").asText());
+        assertTrue(plan.get("reason").isNull());
+    }
+
+    @Test
+    void shouldPrintATextPlanWithTheRevisionsToUndo() {
+        CliRun run = CliRun.of("plan", "--map", map, "--current-revision", "r300", "--target-version", "2.10.5");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("action:   downgrade"), run.out());
+        assertTrue(run.out().contains("r300  Add asset tables"), run.out());
+        assertTrue(run.out().contains("the Airflow 3.0.0 image, floor squash"), run.out());
+    }
+
+    @Test
+    void shouldExitFourForARevisionTheMapDoesNotKnow() throws Exception {
+        CliRun run = CliRun.of("plan", "--map", map, "--current-revision", "0123456789ab", "--target-version",
+                "3.0.6", "--output", "json");
+        assertEquals(ExitCodes.UNKNOWN_REVISION, run.exit());
+        assertEquals("refuse", json(run).get("action").asText());
+        assertTrue(json(run).get("reason").asText().contains("0123456789ab"));
+    }
+
+    @Test
+    void shouldExitFiveBelowTheFloorAndForAnUnknownTarget() throws Exception {
+        CliRun floor = CliRun.of("plan", "--map", map, "--current-version", "3.1.0", "--target-version", "2.6.2",
+                "--output", "json");
+        assertEquals(ExitCodes.IMPOSSIBLE, floor.exit());
+        assertTrue(json(floor).get("reason").asText().contains("2.7.0"));
+        CliRun unknown = CliRun.of("plan", "--map", map, "--current-version", "3.1.0", "--target-version", "3.9.0");
+        assertEquals(ExitCodes.IMPOSSIBLE, unknown.exit());
+        assertTrue(unknown.out().contains("upgrade airflow-db-reconcile"), unknown.out());
+    }
+
+    @Test
+    void shouldExitFourForACurrentVersionTheMapDoesNotKnow() {
+        CliRun run = CliRun.of("plan", "--map", map, "--current-version", "1.10.15", "--target-version", "3.0.6");
+        assertEquals(ExitCodes.UNKNOWN_REVISION, run.exit());
+        assertTrue(run.err().contains("1.10.15"), run.err());
+    }
+
+    @Test
+    void shouldExitTwoForAVersionStringThatIsNoVersion() {
+        CliRun run = CliRun.of("plan", "--map", map, "--current-version", "3.1.0", "--target-version", "three");
+        assertEquals(ExitCodes.USAGE, run.exit());
+        assertTrue(run.err().contains("three"), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+    }
+
+    @Test
+    void shouldExitTwoWithoutACurrentStateOrWithTwo() {
+        CliRun none = CliRun.of("plan", "--map", map, "--target-version", "3.0.6");
+        assertEquals(ExitCodes.USAGE, none.exit());
+        assertTrue(none.err().contains("--db-url"), none.err());
+        CliRun two = CliRun.of("plan", "--map", map, "--target-version", "3.0.6", "--current-revision", "r306",
+                "--db-url", "postgresql://u:s3cret@db/airflow");
+        assertEquals(ExitCodes.USAGE, two.exit());
+        assertTrue(!two.err().contains("s3cret"), two.err());
+    }
+
+    @Test
+    void shouldNotLetRunTakeAWhatIf() {
+        CliRun run = CliRun.of("run", "--map", map, "--target-version", "3.0.6", "--current-revision", "r306");
+        assertEquals(ExitCodes.USAGE, run.exit());
+    }
+
+    @Test
+    void shouldMaskTheUrlOfAMalformedDatabaseUrl() {
+        CliRun run = CliRun.of("plan", "--map", map, "--target-version", "3.0.6", "--db-url",
+                "postgresql://airflow:s3cret@db:port/airflow");
+        assertEquals(ExitCodes.USAGE, run.exit());
+        assertTrue(run.err().contains("postgresql://airflow:***@db:port/airflow"), run.err());
+    }
+
+    @Test
+    void shouldSayWhenTheDbUrlVariableIsUnset() {
+        CliRun run = CliRun.of("plan", "--map", map, "--target-version", "3.0.6", "--db-url-env",
+                "AIRFLOW_DB_RECONCILE_TEST_UNSET");
+        assertEquals(ExitCodes.USAGE, run.exit());
+        assertTrue(run.err().contains("AIRFLOW_DB_RECONCILE_TEST_UNSET is not set"), run.err());
+    }
+
+    @Test
+    void shouldNameAMissingMapFile() {
+        CliRun run = CliRun.of("plan", "--map", dir.resolve("nope.json").toString(), "--current-revision", "r306",
+                "--target-version", "3.0.6");
+        assertEquals(ExitCodes.FAILURE, run.exit());
+        assertTrue(run.err().contains("nope.json"), run.err());
+    }
+
+    @Test
+    void shouldRefuseAnInconsistentMap() throws Exception {
+        Path broken = dir.resolve("broken.json");
+        Files.writeString(broken, Files.readString(Path.of(map)).replace("\"head\" : \"r306\"", "\"head\" : \"r310\""));
+        CliRun run = CliRun.of("plan", "--map", broken.toString(), "--current-revision", "r306",
+                "--target-version", "3.0.6");
+        assertEquals(ExitCodes.FAILURE, run.exit());
+        assertTrue(run.err().contains("inconsistent"), run.err());
+    }
+
+    @Test
+    void shouldDocumentTheExitCodesInHelp() {
+        CliRun run = CliRun.of("run", "--help");
+        assertEquals(0, run.exit());
+        assertTrue(run.out().contains("Exit codes:") && run.out().contains("6   timed out"), run.out());
+    }
+
+    @Test
+    void shouldAskForACommand() {
+        assertEquals(ExitCodes.USAGE, CliRun.of().exit());
+    }
+}

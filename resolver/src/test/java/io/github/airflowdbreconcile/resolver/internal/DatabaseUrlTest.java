@@ -1,0 +1,96 @@
+package io.github.airflowdbreconcile.resolver.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.airflowdbreconcile.map.api.ErrorCode;
+import io.github.airflowdbreconcile.map.api.ReconcileException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class DatabaseUrlTest {
+    @ParameterizedTest
+    @CsvSource({
+            "postgresql://airflow:s3cret@db:5432/airflow, jdbc:postgresql://db:5432/airflow",
+            "postgresql+psycopg2://airflow:s3cret@db/airflow, jdbc:postgresql://db/airflow",
+            "postgres://airflow:s3cret@db:6432/airflow, jdbc:postgresql://db:6432/airflow",
+            "postgresql+psycopg://airflow:s3cret@10.0.0.7:5432/airflow, jdbc:postgresql://10.0.0.7:5432/airflow",
+            "mysql://airflow:s3cret@db:3306/airflow, jdbc:mysql://db:3306/airflow",
+            "mysql+mysqldb://airflow:s3cret@db/airflow, jdbc:mysql://db/airflow",
+            "jdbc:postgresql://db:5432/airflow?user=airflow&password=s3cret, jdbc:postgresql://db:5432/airflow",
+            "jdbc:mysql://db:3306/airflow?user=airflow&password=s3cret, jdbc:mysql://db:3306/airflow",
+    })
+    void shouldTurnEveryAcceptedFormIntoJdbcWithoutCredentials(String url, String jdbc) {
+        DatabaseUrl parsed = DatabaseUrl.parse(url);
+        assertEquals(jdbc, parsed.jdbcUrl());
+        assertEquals("airflow", parsed.credentials().getProperty("user"));
+        assertEquals("s3cret", parsed.credentials().getProperty("password"));
+        assertFalse(parsed.toString().contains("s3cret"), parsed.toString());
+    }
+
+    @Test
+    void shouldDecodePercentEncodedCredentialsAndKeepThemEncodedForSqlAlchemy() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql+psycopg2://air%40flow:p%40ss%2Fw+rd@db:5432/airflow");
+        assertEquals("air@flow", url.user());
+        assertEquals("p@ss/w+rd", url.password());
+        assertEquals("postgresql://air%40flow:p%40ss%2Fw%2Brd@db:5432/airflow", url.sqlAlchemyUrl());
+        assertEquals("postgresql://air%40flow:***@db:5432/airflow", url.toString());
+    }
+
+    @Test
+    void shouldTakeAnUnencodedAtSignInThePasswordAsCredentials() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://airflow:p@ss@db:5432/airflow");
+        assertEquals("p@ss", url.password());
+        assertEquals("db", url.host());
+    }
+
+    @Test
+    void shouldPassQueryOptionsInTheDriversSpelling() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://u:p@db:5432/airflow?sslmode=require&connect_timeout=10"
+                + "&application_name=airflow&keepalives=1&target_session_attrs=read-write");
+        assertEquals("jdbc:postgresql://db:5432/airflow?sslmode=require&ApplicationName=airflow"
+                + "&targetServerType=primary", url.jdbcUrl());
+        assertEquals("postgresql://u:p@db:5432/airflow?sslmode=require&connect_timeout=10&application_name=airflow"
+                + "&keepalives=1&target_session_attrs=read-write", url.sqlAlchemyUrl());
+    }
+
+    @Test
+    void shouldConvertJdbcToSqlAlchemyForAirflow() {
+        DatabaseUrl url = DatabaseUrl.parse("jdbc:postgresql://db:5432/airflow?user=u&password=p%26q&sslmode=verify-full");
+        assertEquals("postgresql://u:p%26q@db:5432/airflow?sslmode=verify-full", url.sqlAlchemyUrl());
+        DatabaseUrl mysql = DatabaseUrl.parse("jdbc:mysql://db/airflow?user=u");
+        assertEquals("mysql+mysqldb://u@db/airflow", mysql.sqlAlchemyUrl());
+        assertNull(mysql.password());
+    }
+
+    @Test
+    void shouldAcceptAnIpv6Host() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://u:p@[::1]:5432/airflow");
+        assertEquals("jdbc:postgresql://[::1]:5432/airflow", url.jdbcUrl());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   ", "not a url", "postgresql://u:s3cret@db:port/airflow",
+            "postgresql://u:s3cret@db:99999/airflow", "postgresql://u:s3cret@db:5432",
+            "postgresql://u:s3cret@:5432/airflow", "oracle://u:s3cret@db/airflow", "sqlite:////tmp/airflow.db",
+            "postgresql://u:s3cret@/airflow?host=/var/run/postgresql"})
+    void shouldRejectMalformedUrlsWithoutShowingThePassword(String url) {
+        ReconcileException e = assertThrows(ReconcileException.class, () -> DatabaseUrl.parse(url));
+        assertEquals(ErrorCode.USAGE, e.code());
+        assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
+    void shouldSayWhatToDoAboutSqlite() {
+        ReconcileException e = assertThrows(ReconcileException.class,
+                () -> DatabaseUrl.parse("sqlite:////opt/airflow/airflow.db"));
+        assertTrue(e.getMessage().contains("SQLite") && e.getMessage().contains("airflow db downgrade"),
+                e.getMessage());
+    }
+}
