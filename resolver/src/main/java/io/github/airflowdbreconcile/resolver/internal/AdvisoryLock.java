@@ -44,7 +44,9 @@ public final class AdvisoryLock implements AutoCloseable {
     }
 
     private static boolean tryLock(Connection connection, DatabaseUrl.Kind kind) throws SQLException {
-        String sql = kind == DatabaseUrl.Kind.POSTGRESQL ? "SELECT pg_try_advisory_lock(?)" : "SELECT GET_LOCK(?, 0)";
+        String sql = kind == DatabaseUrl.Kind.POSTGRESQL
+                ? "SELECT CASE WHEN pg_try_advisory_lock(?) THEN 1 ELSE 0 END"
+                : "SELECT GET_LOCK(?, 0)";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             if (kind == DatabaseUrl.Kind.POSTGRESQL) {
                 statement.setLong(1, POSTGRES_KEY);

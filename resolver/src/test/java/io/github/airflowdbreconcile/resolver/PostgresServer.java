@@ -1,0 +1,176 @@
+package io.github.airflowdbreconcile.resolver;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A throw-away PostgreSQL 15 server in a temp dir, on a free port, with password authentication over TCP so that a
+ * wrong password fails like in production. initdb refuses to run as root, so as root it runs as user postgres.
+ */
+public final class PostgresServer implements AutoCloseable {
+    public static final String USER = "airflow";
+    public static final String PASSWORD = "s3cret";
+    public static final String DATABASE = "airflow";
+    private static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
+    private static final String SUPERUSER_PASSWORD = "postgres";
+
+    private final Path dir;
+    private final int port;
+
+    private PostgresServer(Path dir, int port) {
+        this.dir = dir;
+        this.port = port;
+    }
+
+    public static PostgresServer start() {
+        try {
+            Path dir = Files.createTempDirectory("adr-pg");
+            int port = freePort();
+            PostgresServer server = new PostgresServer(dir, port);
+            try {
+                Files.writeString(dir.resolve("pwfile"), SUPERUSER_PASSWORD + "\n");
+                Files.createDirectories(dir.resolve("socket"));
+                if (isRoot()) {
+                    run(List.of("chown", "-R", "postgres", dir.toString()));
+                }
+                run(asPostgres(List.of(BIN.resolve("initdb").toString(), "-D", dir.resolve("data").toString(),
+                        "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256",
+                        "--pwfile=" + dir.resolve("pwfile"), "--no-sync")));
+                run(asPostgres(List.of(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),
+                        "-l", dir.resolve("log").toString(), "-w", "-t", "60", "-o",
+                        "-p " + port + " -k " + dir.resolve("socket") + " -c listen_addresses=127.0.0.1"
+                                + " -c fsync=off", "start")));
+                server.superuser(String.join(";", "CREATE ROLE " + USER + " LOGIN PASSWORD '" + PASSWORD + "'",
+                        "CREATE DATABASE " + DATABASE + " OWNER " + USER));
+                return server;
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The URL as Airflow users write it. */
+    public String sqlAlchemyUrl() {
+        return "postgresql+psycopg2://" + USER + ":" + PASSWORD + "@127.0.0.1:" + port + "/" + DATABASE;
+    }
+
+    public Connection connect() throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", USER);
+        properties.setProperty("password", PASSWORD);
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE, properties);
+    }
+
+    /** Runs statements as the airflow user. */
+    public void sql(String... statements) {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sets alembic_version to exactly these rows, creating the table Airflow's way. */
+    public void alembicVersion(String... rows) {
+        List<String> statements = new ArrayList<>(List.of("DROP TABLE IF EXISTS alembic_version",
+                "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL,"
+                        + " CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"));
+        for (String row : rows) {
+            statements.add("INSERT INTO alembic_version VALUES ('" + row.replace("'", "''") + "')");
+        }
+        sql(statements.toArray(String[]::new));
+    }
+
+    public void dropAlembicVersion() {
+        sql("DROP TABLE IF EXISTS alembic_version");
+    }
+
+    private void superuser(String sql) {
+        Properties properties = new Properties();
+        properties.setProperty("user", "postgres");
+        properties.setProperty("password", SUPERUSER_PASSWORD);
+        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
+                properties); Statement statement = connection.createStatement()) {
+            for (String one : sql.split(";")) {
+                statement.execute(one);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (Files.exists(dir.resolve("data/postmaster.pid"))) {
+                run(asPostgres(List.of(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),
+                        "-m", "immediate", "-w", "stop")));
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // A temp dir left behind is not worth failing a test for.
+            }
+        }
+    }
+
+    /** A port nothing listens on, for "unreachable" tests. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static List<String> asPostgres(List<String> command) {
+        if (!isRoot()) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>(List.of("runuser", "-u", "postgres", "--"));
+        wrapped.addAll(command);
+        return wrapped;
+    }
+
+    private static void run(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes());
+            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

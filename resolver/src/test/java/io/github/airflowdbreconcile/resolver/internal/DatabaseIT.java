@@ -1,0 +1,114 @@
+package io.github.airflowdbreconcile.resolver.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.airflowdbreconcile.map.api.ErrorCode;
+import io.github.airflowdbreconcile.map.api.ReconcileException;
+import io.github.airflowdbreconcile.resolver.PostgresServer;
+import io.github.airflowdbreconcile.resolver.api.CurrentState;
+import java.io.PrintStream;
+import java.io.ByteArrayOutputStream;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class DatabaseIT {
+    private static PostgresServer pg;
+    private final Log log = new Log(new PrintStream(new ByteArrayOutputStream()), false);
+
+    @BeforeAll
+    static void startPostgres() {
+        pg = PostgresServer.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    private Database database(String url, Duration timeout) {
+        return new Database(DatabaseUrl.parse(url), timeout, log);
+    }
+
+    private CurrentState read() {
+        return database(pg.sqlAlchemyUrl(), Duration.ofSeconds(10)).readState();
+    }
+
+    @Test
+    void shouldReadAFreshDatabaseWithoutTheTable() {
+        pg.dropAlembicVersion();
+        assertTrue(read().isFresh());
+    }
+
+    @Test
+    void shouldReadAnEmptyTableAsFresh() {
+        pg.alembicVersion();
+        assertTrue(read().isFresh());
+    }
+
+    @Test
+    void shouldReadTheOneRow() {
+        pg.alembicVersion("29ce7909c52b");
+        assertEquals("29ce7909c52b", read().revision());
+    }
+
+    @Test
+    void shouldReadEveryRowOfABranchedDatabase() {
+        pg.alembicVersion("b", "a");
+        CurrentState state = read();
+        assertTrue(state.hasSeveralHeads());
+        assertEquals(List.of("a", "b"), state.revisions());
+    }
+
+    @Test
+    void shouldReadGarbageAsItIs() {
+        pg.alembicVersion(" not-a-revision; ");
+        assertEquals("not-a-revision;", read().revision());
+    }
+
+    @Test
+    void shouldTimeOutOnAnUnreachableDatabaseAndMaskItsPassword() {
+        Database unreachable = database("postgresql://airflow:s3cret@127.0.0.1:" + PostgresServer.freePort()
+                + "/airflow", Duration.ofSeconds(2));
+        long start = System.nanoTime();
+        ReconcileException e = assertThrows(ReconcileException.class, unreachable::readState);
+        assertEquals(ErrorCode.TIMEOUT, e.code());
+        assertTrue(e.getMessage().contains("within 2 s"), e.getMessage());
+        assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(30)) < 0);
+    }
+
+    @Test
+    void shouldFailAtOnceOnAWrongPassword() {
+        Database wrong = database("postgresql://airflow:wrong@127.0.0.1:" + pg.port() + "/airflow",
+                Duration.ofSeconds(60));
+        ReconcileException e = assertThrows(ReconcileException.class, wrong::readState);
+        assertEquals(ErrorCode.DATABASE, e.code());
+        assertTrue(e.getMessage().contains("password"), e.getMessage());
+        assertFalse(e.getMessage().contains("wrong@"), e.getMessage());
+    }
+
+    @Test
+    void shouldKeepASecondReconcileOutWhileTheLockIsHeld() throws Exception {
+        Database db = database(pg.sqlAlchemyUrl(), Duration.ofSeconds(1));
+        try (Connection first = db.connect();
+             AdvisoryLock held = AdvisoryLock.acquire(first, DatabaseUrl.Kind.POSTGRESQL, Duration.ofSeconds(1), log);
+             Connection second = db.connect()) {
+            ReconcileException e = assertThrows(ReconcileException.class,
+                    () -> AdvisoryLock.acquire(second, DatabaseUrl.Kind.POSTGRESQL, Duration.ofSeconds(1), log));
+            assertEquals(ErrorCode.TIMEOUT, e.code());
+        }
+        try (Connection again = db.connect();
+             AdvisoryLock lock = AdvisoryLock.acquire(again, DatabaseUrl.Kind.POSTGRESQL, Duration.ofSeconds(1), log)) {
+            assertTrue(again.isValid(1));
+        }
+    }
+}
