@@ -11,3 +11,6 @@ if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
 fi
 
 mvn -B -ntp verify
+
+# End to end on real Airflow releases from PyPI and a throwaway PostgreSQL (the jar was packaged by verify).
+./scripts/e2e.sh
