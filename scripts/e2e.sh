@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# End to end on real Airflow releases and a real PostgreSQL (issue 6): drives the resolver jar exactly as the
+# chart's two jobs would (reconcile with the running release's airflow, then the target's `airflow db migrate`)
+# and checks the real alembic_version after every scenario.
+#
+# Usage: scripts/e2e.sh [SCENARIO...]   (default: all, 1-9)
+# Env:   E2E_MAP (default: the newest maps/airflow-*.json), E2E_CACHE (default: ~/.cache/airflow-db-reconcile),
+#        E2E_KEEP=1 keeps the work dir (logs, dumps) and prints where it is.
+# Prints one `PASS scenario N: ...` / `FAIL scenario N: ...: why` line per scenario and `N passed, M failed`.
+set -euo pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+cd "$REPO"
+
+# Releases the scenarios move between; each needs a row in scripts/e2e/venvs.sh.
+OLD2=2.10.5       # newest 2.10.x
+A=3.0.6           # a 3.0.x
+B=3.1.8           # a 3.1.x
+NEWEST=3.3.2      # newest final release on PyPI when this was written
+BELOW_SQUASH=2.5.3 # a 2.x release below 3.x's floor (the 2.6.2 squash)
+
+# shellcheck source=e2e/pg.sh
+source "$REPO/scripts/e2e/pg.sh"
+# shellcheck source=e2e/venvs.sh
+source "$REPO/scripts/e2e/venvs.sh"
+# shellcheck source=e2e/lib.sh
+source "$REPO/scripts/e2e/lib.sh"
+# shellcheck source=e2e/scenarios.sh
+source "$REPO/scripts/e2e/scenarios.sh"
+
+started=$SECONDS
+say() { printf 'e2e: %s\n' "$*" >&2; }
+
+if [[ $# -gt 0 ]]; then SELECTED=("$@"); else SELECTED=(1 2 3 4 5 6 7 8 9); fi
+for n in "${SELECTED[@]}"; do
+  [[ -n ${SCENARIO_NAMES[n]:-} ]] || { echo "e2e: no scenario '$n' (1-9)" >&2; exit 2; }
+done
+
+MAP=${E2E_MAP:-$(compgen -G "$REPO/maps/airflow-*.json" | sort -V | tail -n 1 || true)}
+[[ -n $MAP && -f $MAP ]] || { echo "e2e: no revision map maps/airflow-*.json (or E2E_MAP)" >&2; exit 1; }
+map_newest=$(python3 "$REPO/scripts/e2e/e2e_json.py" newest "$MAP")
+if [[ $map_newest != "$NEWEST" ]]; then
+  say "NOTE: the map's newest release is $map_newest but the e2e's newest venv is $NEWEST: update scripts/e2e"
+fi
+
+JAR=$REPO/resolver/target/resolver.jar
+if [[ ! -f $JAR ]]; then
+  say "building the resolver jar"
+  mvn -B -q -ntp -pl resolver -am package -DskipTests
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/e2e.XXXXXX")
+DAGS_DIR=$WORK/dags
+mkdir -p "$DAGS_DIR" && cp "$REPO/scripts/e2e/dags/"*.py "$DAGS_DIR/"
+FERNET_KEY=$(python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')
+
+cleanup() {
+  local rc=$?
+  jobs -p | xargs -r kill 2>/dev/null || true
+  pg_stop
+  if [[ ${E2E_KEEP:-} == 1 ]]; then say "work dir kept: $WORK"; else rm -rf "$WORK"; fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Venvs build in the background while PostgreSQL starts; scenarios that need a venv wait for it to be marked.
+ensure_uv || { echo "e2e: cannot install uv $UV_VERSION with pip" >&2; exit 1; }
+declare -A venv_pid
+for version in "$OLD2" "$A" "$B" "$NEWEST"; do
+  ( ensure_venv "$version" "$WORK/venv-$version.log" && touch "$WORK/venv-$version.ok" ) &
+  venv_pid[$version]=$!
+done
+pg_start
+for version in "${!venv_pid[@]}"; do
+  if wait "${venv_pid[$version]}"; then
+    say "Airflow $version: $(head -n 1 "$WORK/venv-$version.log")"
+  else
+    say "LOUD: Airflow $version did not install on this machine; the scenarios that need it FAIL."
+    say "$(tail -n 5 "$WORK/venv-$version.log")"
+  fi
+done
+say "ready after $((SECONDS - started)) s"
+
+passed=0
+failed=0
+for n in "${SELECTED[@]}"; do
+  name=${SCENARIO_NAMES[n]}
+  scenario_started=$SECONDS
+  set +e
+  (
+    set -eE
+    scenario_begin "$n"
+    trap 'rc=$?; [[ -f $SDIR/why ]] || echo "command failed (exit $rc): $BASH_COMMAND" >"$SDIR/why"' ERR
+    "scenario_$n"
+  ) >"$WORK/s$n.log" 2>&1
+  rc=$?
+  set -e
+  took="$((SECONDS - scenario_started)) s"
+  if [[ $rc -eq 0 ]]; then
+    passed=$((passed + 1))
+    echo "PASS scenario $n: $name ($took)"
+  else
+    failed=$((failed + 1))
+    echo "FAIL scenario $n: $name: $(cat "$WORK/s$n/why" 2>/dev/null || echo "exited $rc") ($took)"
+    sed 's/^/    | /' "$WORK/s$n.log" | tail -n 40
+  fi
+done
+
+say "total $((SECONDS - started)) s"
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

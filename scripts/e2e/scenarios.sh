@@ -1,0 +1,185 @@
+# shellcheck shell=bash
+# The scenarios of issue 6. Each starts from its own database and asserts the real alembic_version afterwards.
+# Releases: OLD2 (newest 2.10.x), A (3.0.x), B (3.1.x), NEWEST (newest final release); set in scripts/e2e.sh.
+
+SCENARIO_NAMES=(
+  [1]="fresh database -> install, then the target's migrate"
+  [2]="same release again -> none, nothing written"
+  [3]="forward $A -> $B -> upgrade"
+  [4]="backward $B -> $A without --allow-downgrade -> exit 3"
+  [5]="backward $B -> $A allowed -> downgrade"
+  [6]="across the major version $A -> $OLD2 -> downgrade"
+  [7]="3.x database to $BELOW_SQUASH (below 2.6.2) -> impossible, exit 5"
+  [8]="the same reconcile twice -> the second is none"
+  [9]="seeded rows survive an upgrade/downgrade round trip"
+)
+
+scenario_1() {
+  need_venv "$NEWEST"
+  createdb_from "$DB"
+  reconcile plan "$NEWEST" "$NEWEST"
+  expect_plan plan 0 install
+  expect_head_is "<no table>" "install leaves the schema to airflow db migrate"
+  migrate "$NEWEST"
+  expect_head "$NEWEST"
+  check_migrations "$NEWEST"
+}
+
+scenario_2() {
+  need_venv "$NEWEST"
+  db_at "$NEWEST"
+  snapshot "$SDIR/before.sql"
+  reconcile plan "$NEWEST" "$NEWEST"
+  expect_plan plan 0 none
+  expect_unchanged "$SDIR/before.sql" "a reconcile with nothing to do"
+  expect_head "$NEWEST"
+}
+
+scenario_3() {
+  need_venv "$A" "$B"
+  db_at "$A"
+  reconcile plan "$A" "$B"
+  expect_plan plan 0 upgrade
+  expect_head "$A"
+  migrate "$B"
+  expect_head "$B"
+}
+
+scenario_4() {
+  need_venv "$A" "$B"
+  db_at "$B"
+  snapshot "$SDIR/before.sql"
+  reconcile plan "$B" "$A"
+  expect_plan plan 3 downgrade
+  local message="downgrade from $B to $A needed; set migrateDatabaseJob.allowDowngrade=true"
+  grep -qF "$message" "$SDIR/plan.err" || fail "stderr lacks '$message': $(tail -n 1 "$SDIR/plan.err")"
+  expect_unchanged "$SDIR/before.sql" "a refused downgrade"
+  expect_head "$B"
+}
+
+scenario_5() {
+  need_venv "$A" "$B"
+  db_at "$B"
+  reconcile plan "$B" "$A" --allow-downgrade
+  expect_plan plan 0 downgrade
+  expect_undo_starts_at plan "$B"
+  expect_head "$A"
+  migrate "$A"
+  expect_head "$A"
+  check_migrations "$A"
+}
+
+scenario_6() {
+  need_venv "$OLD2" "$A"
+  db_at "$A"
+  reconcile plan "$A" "$OLD2" --allow-downgrade
+  expect_plan plan 0 downgrade
+  expect_undo_starts_at plan "$A"
+  expect_head "$OLD2"
+  # Airflow's downgrade below 3.0 recreates the FAB tables that 2.x owns (3.x moved them to the FAB provider).
+  local table missing=
+  for table in ab_user ab_role ab_user_role ab_permission ab_view_menu ab_permission_view \
+      ab_permission_view_role ab_register_user; do
+    [[ $(sql_value "$DB" "SELECT to_regclass('public.$table') IS NOT NULL") == t ]] || missing+=" $table"
+  done
+  [[ -z $missing ]] || fail "FAB tables missing after the downgrade to $OLD2:$missing"
+  migrate "$OLD2"
+  expect_head "$OLD2"
+  check_migrations "$OLD2"
+  # The 2.x web UI logs people in through those tables: they must take a user.
+  af "$OLD2" users create --username e2e-admin --password e2e-admin-pw --role Admin \
+    --firstname E2E --lastname Admin --email e2e@example.invalid \
+    || fail "Airflow $OLD2 cannot create a user in the FAB tables after the downgrade"
+  [[ $(sql_value "$DB" "SELECT count(*) FROM ab_user u JOIN ab_user_role ur ON ur.user_id = u.id
+      JOIN ab_role r ON r.id = ur.role_id WHERE u.username = 'e2e-admin' AND r.name = 'Admin'") == 1 ]] \
+    || fail "the Admin user Airflow $OLD2 created is not in ab_user/ab_user_role"
+}
+
+scenario_7() {
+  need_venv "$A"
+  python3 "$REPO/scripts/e2e/e2e_json.py" has-version "$MAP" "$BELOW_SQUASH" \
+    || fail "the map lacks $BELOW_SQUASH, so this scenario cannot ask for it"
+  db_at "$A"
+  snapshot "$SDIR/before.sql"
+  reconcile plan "$A" "$BELOW_SQUASH" --allow-downgrade
+  expect_plan plan 5 refuse
+  [[ $(plan_field plan reason) != null ]] || fail "the refusal gives no reason"
+  expect_unchanged "$SDIR/before.sql" "an impossible move"
+  expect_head "$A"
+}
+
+scenario_8() {
+  need_venv "$A" "$B"
+  db_at "$B"
+  reconcile first "$B" "$A" --allow-downgrade
+  expect_plan first 0 downgrade
+  expect_head "$A"
+  snapshot "$SDIR/between.sql"
+  reconcile second "$B" "$A" --allow-downgrade
+  expect_plan second 0 none
+  expect_unchanged "$SDIR/between.sql" "the second reconcile"
+  expect_head "$A"
+}
+
+# The rows a user would miss, in a stable order; variable values are Fernet-encrypted, so they are compared
+# through the CLI instead.
+seeded_rows() {
+  sql_value "$DB" "
+    SELECT 'connection', conn_id, conn_type, host, port, schema, login FROM connection WHERE conn_id LIKE 'e2e%'
+    UNION ALL SELECT 'variable', key, description, NULL, NULL, NULL, NULL FROM variable WHERE key LIKE 'e2e%'
+    UNION ALL SELECT 'pool', pool, slots::text, description, NULL, NULL, NULL FROM slot_pool WHERE pool LIKE 'e2e%'
+    UNION ALL SELECT 'dag_run', dag_id, run_id, state, run_type, NULL, NULL FROM dag_run WHERE dag_id = 'e2e_tiny'
+    UNION ALL SELECT 'task_instance', dag_id, run_id, task_id, state, NULL, NULL FROM task_instance
+      WHERE dag_id = 'e2e_tiny'
+    ORDER BY 1, 2, 3, 4"
+}
+
+expect_rows_survived() { # expect_rows_survived WHEN
+  seeded_rows >"$SDIR/rows-$1.txt"
+  cmp -s "$SDIR/rows.txt" "$SDIR/rows-$1.txt" \
+    || fail "seeded rows changed $1: $(diff "$SDIR/rows.txt" "$SDIR/rows-$1.txt" | head -n 6 | tr '\n' ' ')"
+  echo "seeded rows intact $1"
+}
+
+scenario_9() {
+  need_venv "$A" "$B"
+  db_at "$A"
+  local value='round trip: "quoted" & ünïcode'
+  af "$A" connections add e2e_metadata --conn-type postgres --conn-host db.example.invalid --conn-port 5432 \
+    --conn-schema airflow --conn-login reader --conn-password 'conn-secret'
+  af "$A" variables set e2e_variable "$value" --description "seeded by e2e"
+  af "$A" pools set e2e_pool 7 "seeded by e2e"
+  af "$A" dags reserialize
+  af "$A" dags trigger e2e_tiny --run-id e2e_queued_1
+  af "$A" dags trigger e2e_tiny --run-id e2e_queued_2
+  af "$A" dags test e2e_tiny 2024-02-01
+  seeded_rows >"$SDIR/rows.txt"
+  # Guard against a seed that silently wrote nothing: 1 connection, 1 variable, 1 pool, 3 runs, 3 task instances.
+  [[ $(wc -l <"$SDIR/rows.txt") -eq 9 ]] || fail "seeding through the CLI left $(wc -l <"$SDIR/rows.txt") rows, not 9"
+  grep -q '^task_instance|e2e_tiny|manual__.*|noop|success$' "$SDIR/rows.txt" \
+    || fail "airflow dags test left no successful task instance"
+
+  reconcile up "$A" "$B"
+  expect_plan up 0 upgrade
+  migrate "$B"
+  expect_head "$B"
+  expect_rows_survived "after the upgrade to $B"
+
+  reconcile down "$B" "$A" --allow-downgrade
+  expect_plan down 0 downgrade
+  migrate "$A"
+  expect_head "$A"
+  expect_rows_survived "after the downgrade back to $A"
+
+  local read
+  read=$(af "$A" variables get e2e_variable 2>/dev/null | tail -n 1)
+  [[ $read == "$value" ]] || fail "Airflow $A reads the variable back as '$read', not '$value'"
+  af "$A" connections get e2e_metadata -o json >"$SDIR/connection.json"
+  grep -q 'conn-secret' "$SDIR/connection.json" || fail "Airflow $A cannot decrypt the connection's password"
+}
+
+expect_undo_starts_at() { # expect_undo_starts_at NAME VERSION: the first revision undone is that release's head
+  local first
+  first=$(plan_field "$1" revisionsToUndo | python3 -c 'import json, sys; u = json.load(sys.stdin); print(u[0]["revision"] if u else "<none>")')
+  [[ $first == "$(map_head "$2")" ]] || fail "the plan undoes $first first, not Airflow $2's head $(map_head "$2")"
+}
