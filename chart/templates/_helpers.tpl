@@ -81,11 +81,11 @@ Annotations that order an object before the Job: a Helm hook with a lower weight
 hooks, an Argo CD PreSync hook with an earlier wave (a plain object would be applied after PreSync).
 */}}
 {{- define "airflow-db-reconcile.supportAnnotations" -}}
-{{- if .Values.migrateDatabaseJob.useHelmHooks }}
+{{- if .Values.migrateDatabaseJob.useHelmHooks -}}
 helm.sh/hook: {{ include "airflow-db-reconcile.hookEvents" . }}
 helm.sh/hook-weight: "-20"
 helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
-{{- else }}
+{{- else -}}
 argocd.argoproj.io/hook: PreSync
 argocd.argoproj.io/sync-wave: "-20"
 argocd.argoproj.io/hook-delete-policy: BeforeHookCreation
