@@ -4,6 +4,7 @@ import io.github.airflowdbreconcile.map.api.AirflowVersion;
 import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.ReconcileException;
 import io.github.airflowdbreconcile.map.api.Release;
+import io.github.airflowdbreconcile.map.api.Revision;
 import io.github.airflowdbreconcile.map.api.RevisionMap;
 import io.github.airflowdbreconcile.map.api.RevisionMapJson;
 import io.github.airflowdbreconcile.mapgen.internal.ArchiveReleaseReader;
@@ -43,19 +44,38 @@ final class VerifyCommand extends BaseCommand {
             for (Map.Entry<AirflowVersion, String> entry : upstream.entrySet()) {
                 checked++;
                 Release release = map.versions().get(entry.getKey());
+                if (release != null && release.head().equals(entry.getValue())) {
+                    continue;
+                }
+                if (release != null && isSquashOf(map, contents.version(), entry.getKey(), entry.getValue())) {
+                    out().println("squashed: " + entry.getKey() + ": the archive names its squashed base "
+                            + entry.getValue() + " for it; " + entry.getKey() + "'s own files have head "
+                            + release.head() + ", which the map keeps");
+                    continue;
+                }
                 String disagreement = release == null ? "the archive lists head " + entry.getValue()
                         + ", the map has no such release"
-                        : release.head().equals(entry.getValue()) ? null
                         : "the archive says head " + entry.getValue() + ", the map says " + release.head();
-                if (disagreement != null) {
-                    problems.add(disagreement);
-                    out().println("disagree: " + entry.getKey() + ": " + disagreement);
-                }
+                problems.add(disagreement);
+                out().println("disagree: " + entry.getKey() + ": " + disagreement);
             }
         }
         out().println(mapFile.getFileName() + ": " + map.versions().size() + " releases, " + map.revisions().size()
                 + " revisions, " + (archive == null ? "" : checked + " upstream heads compared with "
                 + archive.getFileName() + ", ") + problems.size() + " problem" + (problems.size() == 1 ? "" : "s"));
         return problems.isEmpty() ? ExitCodes.OK : ExitCodes.VERIFY_FAILED;
+    }
+
+    /**
+     * Whether upstream names, for {@code version}, the squashed base of the archive's own release: a later release that
+     * squashed everything up to {@code version} into one revision uses that revision for the version's schema, while
+     * the version's own files still end at their own head.
+     */
+    private static boolean isSquashOf(RevisionMap map, AirflowVersion archiveVersion, AirflowVersion version,
+                                      String upstreamHead) {
+        Release archiveRelease = map.versions().get(archiveVersion);
+        Revision squash = map.revisions().get(upstreamHead);
+        return archiveRelease != null && squash != null && archiveRelease.floor().equals(upstreamHead)
+                && squash.declaredVersion() != null && AirflowVersion.parse(squash.declaredVersion()).equals(version);
     }
 }

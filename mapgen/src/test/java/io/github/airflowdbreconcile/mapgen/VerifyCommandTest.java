@@ -43,6 +43,28 @@ class VerifyCommandTest {
     }
 
     @Test
+    void shouldAcceptUpstreamNamingTheSquashedBaseForTheVersionItSquashed() throws Exception {
+        Map<String, String> heads = new LinkedHashMap<>();
+        heads.put("2.0.0", "ffff00000000");
+        heads.put("3.1.0", "abcd00000008");
+
+        Cli cli = Cli.run("verify", map().toString(), "--archive", wheelWithUpstreamHeads(heads).toString());
+
+        assertEquals(ExitCodes.OK, cli.exitCode(), cli.out());
+        assertTrue(cli.out().contains("squashed: 2.0.0: the archive names its squashed base ffff00000000 for it;"
+                + " 2.0.0's own files have head 1b2c3d4e5f6g, which the map keeps"), cli.out());
+    }
+
+    @Test
+    void shouldNotExcuseASquashedBaseNamedForAnotherVersion() throws Exception {
+        Cli cli = Cli.run("verify", map().toString(), "--archive",
+                wheelWithUpstreamHeads(Map.of("2.1.0", "ffff00000000")).toString());
+
+        assertEquals(ExitCodes.VERIFY_FAILED, cli.exitCode(), cli.out());
+        assertTrue(cli.out().contains("disagree: 2.1.0: the archive says head ffff00000000"), cli.out());
+    }
+
+    @Test
     void shouldPrintEveryDisagreementWithUpstream() throws Exception {
         Map<String, String> heads = new LinkedHashMap<>();
         heads.put("2.1.0", "bbbb00000004");
