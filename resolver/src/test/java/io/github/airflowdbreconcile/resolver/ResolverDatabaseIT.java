@@ -1,0 +1,209 @@
+package io.github.airflowdbreconcile.resolver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line against a real PostgreSQL: every alembic_version state, and run with a local airflow. */
+class ResolverDatabaseIT {
+    private static PostgresServer pg;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startPostgres() {
+        pg = PostgresServer.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    private CliRun plan(String target, String... extra) {
+        String[] base = {"plan", "--map", TestMaps.realisticFile(dir).toString(), "--target-version", target,
+                "--db-url", pg.sqlAlchemyUrl(), "--output", "json"};
+        String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        return CliRun.of(args);
+    }
+
+    private static JsonNode json(CliRun run) throws Exception {
+        return new ObjectMapper().readTree(run.out());
+    }
+
+    private static String revision() throws Exception {
+        try (Connection c = pg.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT version_num FROM alembic_version")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    @Test
+    void shouldPlanAnInstallWithoutTheTableAndWithAnEmptyOne() throws Exception {
+        pg.dropAlembicVersion();
+        CliRun noTable = plan("3.0.6");
+        assertEquals(0, noTable.exit(), noTable.err());
+        assertEquals("install", json(noTable).get("action").asText());
+        pg.alembicVersion();
+        assertEquals("install", json(plan("3.0.6")).get("action").asText());
+    }
+
+    @Test
+    void shouldPlanFromTheOneRow() throws Exception {
+        pg.alembicVersion(TestMaps.R310);
+        CliRun run = plan("3.0.6");
+        assertEquals(0, run.exit(), run.err());
+        JsonNode plan = json(run);
+        assertEquals("downgrade", plan.get("action").asText());
+        assertEquals(2, plan.get("revisionsToUndo").size());
+        pg.alembicVersion(TestMaps.R2103);
+        assertEquals("none", json(plan("2.10.5")).get("action").asText());
+        assertEquals("upgrade", json(plan("3.0.6")).get("action").asText());
+    }
+
+    @Test
+    void shouldRefuseSeveralRowsWithExitFive() throws Exception {
+        pg.alembicVersion(TestMaps.R306, TestMaps.R2110);
+        CliRun run = plan("3.0.6");
+        assertEquals(ExitCodes.IMPOSSIBLE, run.exit());
+        assertEquals("refuse", json(run).get("action").asText());
+        assertTrue(run.err().isEmpty() || !run.err().contains("Exception"), run.err());
+    }
+
+    @Test
+    void shouldRefuseGarbageWithExitFour() throws Exception {
+        pg.alembicVersion("<garbage>");
+        CliRun run = plan("3.0.6");
+        assertEquals(ExitCodes.UNKNOWN_REVISION, run.exit());
+        assertTrue(json(run).get("reason").asText().contains("<garbage>"));
+    }
+
+    @Test
+    void shouldTimeOutWithExitSixOnAnUnreachableDatabase() {
+        CliRun run = CliRun.of("plan", "--map", TestMaps.realisticFile(dir).toString(), "--target-version", "3.0.6",
+                "--db-url", "postgresql://airflow:s3cret@127.0.0.1:" + PostgresServer.freePort() + "/airflow",
+                "--db-timeout", "1");
+        assertEquals(ExitCodes.TIMEOUT, run.exit());
+        assertFalse(run.err().contains("s3cret"), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+    }
+
+    @Test
+    void shouldReadTheUrlFromAFile() throws Exception {
+        pg.alembicVersion(TestMaps.R306);
+        Path file = Files.writeString(dir.resolve("url"), pg.sqlAlchemyUrl() + "\n");
+        CliRun fromFile = CliRun.of("status", "--map", TestMaps.realisticFile(dir).toString(), "--db-url-file",
+                file.toString());
+        assertEquals(0, fromFile.exit(), fromFile.err());
+        assertEquals("revision r306: head of Airflow 3.0.6", fromFile.out().strip());
+    }
+
+    @Test
+    void shouldPrintStatusAsJson() throws Exception {
+        pg.alembicVersion(TestMaps.R2103);
+        CliRun run = CliRun.of("status", "--map", TestMaps.realisticFile(dir).toString(), "--db-url",
+                pg.sqlAlchemyUrl(), "--output", "json");
+        assertEquals(0, run.exit(), run.err());
+        JsonNode status = json(run);
+        assertEquals("known", status.get("state").asText());
+        assertEquals("[\"2.10.3\",\"2.10.4\",\"2.10.5\"]", status.get("currentVersions").toString());
+        assertEquals("3.1.1", status.get("mapVersion").asText());
+        pg.alembicVersion("dev0000");
+        assertEquals(ExitCodes.UNKNOWN_REVISION, CliRun.of("status", "--map", TestMaps.realisticFile(dir).toString(),
+                "--db-url", pg.sqlAlchemyUrl()).exit());
+    }
+
+    @Test
+    void shouldExitThreeWhenADowngradeIsNeededButNotAllowed() throws Exception {
+        pg.alembicVersion(TestMaps.R310);
+        CliRun run = runLocal(fakeAirflow("exit 0"), false);
+        assertEquals(ExitCodes.DOWNGRADE_NOT_ALLOWED, run.exit());
+        assertTrue(run.err().contains("downgrade from 3.1.1 to 3.0.6 needed; set migrateDatabaseJob.allowDowngrade=true"),
+                run.err());
+        assertEquals(TestMaps.R310, revision());
+    }
+
+    @Test
+    void shouldDowngradeWithALocalAirflowAndCheckTheResult() throws Exception {
+        pg.alembicVersion(TestMaps.R310);
+        Path args = dir.resolve("args");
+        Path airflow = fakeAirflow("echo \"$@\" > " + args + "\n"
+                + "psql \"$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\" -q -c \"UPDATE alembic_version SET version_num='$4'\"");
+        CliRun run = runLocal(airflow, true);
+        assertEquals(0, run.exit(), run.err());
+        assertEquals(TestMaps.R306, revision());
+        assertEquals("db downgrade --to-revision r306 --yes", Files.readString(args).strip());
+        assertEquals("downgrade", json(run).get("action").asText());
+    }
+
+    @Test
+    void shouldFailWhenTheLocalAirflowFails() throws Exception {
+        pg.alembicVersion(TestMaps.R310);
+        CliRun run = runLocal(fakeAirflow("echo 'Can not downgrade' >&2; exit 3"), true);
+        assertEquals(ExitCodes.FAILURE, run.exit());
+        assertTrue(run.err().contains("exited 3"), run.err());
+        assertEquals(TestMaps.R310, revision());
+    }
+
+    @Test
+    void shouldFailWhenTheSchemaIsNotTheTargetAfterwards() throws Exception {
+        pg.alembicVersion(TestMaps.R310);
+        CliRun run = runLocal(fakeAirflow("exit 0"), true);
+        assertEquals(ExitCodes.FAILURE, run.exit());
+        assertTrue(run.err().contains("alembic_version holds r310, not Airflow 3.0.6's head r306"), run.err());
+    }
+
+    @Test
+    void shouldTimeOutALocalAirflowThatHangs() throws Exception {
+        pg.alembicVersion(TestMaps.R310);
+        CliRun run = runLocal(fakeAirflow("sleep 30"), true, "--exec-timeout", "1");
+        assertEquals(ExitCodes.TIMEOUT, run.exit());
+    }
+
+    @Test
+    void shouldLeaveAnUpgradeToTheTargetImage() throws Exception {
+        pg.alembicVersion(TestMaps.R300);
+        Path marker = dir.resolve("ran");
+        CliRun run = CliRun.of("run", "--map", TestMaps.realisticFile(dir).toString(), "--target-version", "3.0.6",
+                "--db-url", pg.sqlAlchemyUrl(), "--executor", "local", "--airflow-bin",
+                fakeAirflow("touch " + marker).toString(), "--allow-downgrade");
+        assertEquals(0, run.exit(), run.err());
+        assertFalse(Files.exists(marker));
+        assertEquals(TestMaps.R300, revision());
+    }
+
+    private CliRun runLocal(Path airflow, boolean allow, String... extra) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", "--map",
+                TestMaps.realisticFile(dir).toString(), "--target-version", "3.0.6", "--db-url", pg.sqlAlchemyUrl(),
+                "--executor", "local", "--airflow-bin", airflow.toString(), "--output", "json", "--db-timeout", "5"));
+        if (allow) {
+            args.add("--allow-downgrade");
+        }
+        args.addAll(java.util.List.of(extra));
+        return CliRun.of(args.toArray(String[]::new));
+    }
+
+    private Path fakeAirflow(String body) throws Exception {
+        Path script = Files.createTempFile(dir, "airflow", ".sh");
+        Files.writeString(script, "#!/bin/sh\nset -e\n" + body + "\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        return script;
+    }
+}
