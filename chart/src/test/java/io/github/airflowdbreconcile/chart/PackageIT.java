@@ -1,0 +1,49 @@
+package io.github.airflowdbreconcile.chart;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.marcnuri.helm.Helm;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `helm package` ships the chart and its map, and none of the Maven module around it. */
+class PackageIT {
+
+    @Test
+    void shouldPackageOnlyTheChart(@TempDir Path destination) throws Exception {
+        new Helm(ChartFiles.chartDir()).packageIt().withDestination(destination).call();
+        Path archive = destination.resolve("airflow-db-reconcile-"
+                + ChartFiles.chartYaml().path("version").asText() + ".tgz");
+
+        Set<String> entries = new TreeSet<>();
+        try (InputStream in = Files.newInputStream(archive);
+             TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(in))) {
+            for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+                entries.add(e.getName());
+            }
+        }
+
+        assertEquals(Set.of(
+                "airflow-db-reconcile/.helmignore",
+                "airflow-db-reconcile/Chart.yaml",
+                "airflow-db-reconcile/README.md",
+                "airflow-db-reconcile/files/revision-map.json",
+                "airflow-db-reconcile/templates/NOTES.txt",
+                "airflow-db-reconcile/templates/_helpers.tpl",
+                "airflow-db-reconcile/templates/configmap.yaml",
+                "airflow-db-reconcile/templates/job.yaml",
+                "airflow-db-reconcile/templates/role.yaml",
+                "airflow-db-reconcile/templates/rolebinding.yaml",
+                "airflow-db-reconcile/templates/serviceaccount.yaml",
+                "airflow-db-reconcile/values.schema.json",
+                "airflow-db-reconcile/values.yaml"), entries);
+    }
+}
