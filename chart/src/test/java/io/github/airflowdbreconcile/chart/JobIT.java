@@ -124,6 +124,17 @@ class JobIT {
     }
 
     @Test
+    void shouldStayOutOfTheLabelsTheReconcilerSelectsAirflowWorkloadsBy() {
+        // The reconciler scales and execs into pods labelled release=<airflow release> and component=...;
+        // its own pod must never match, or it could scale itself down mid-run.
+        JsonNode labels = HelmRender.template("migrateDatabaseJob.allowDowngrade", "true")
+                .job().path("spec").path("template").path("metadata").path("labels");
+
+        assertFalse(labels.has("release"), labels::toString);
+        assertFalse(labels.has("component"), labels::toString);
+    }
+
+    @Test
     void shouldRunLockedDownByDefault() {
         Rendered rendered = HelmRender.template();
         JsonNode pod = rendered.podSpec().path("securityContext");
