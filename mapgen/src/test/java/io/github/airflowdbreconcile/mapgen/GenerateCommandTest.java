@@ -167,6 +167,27 @@ class GenerateCommandTest {
     }
 
     @Test
+    void shouldCloneAUrlBareIntoTheCacheAndFetchItOnTheNextRun() throws Exception {
+        String url = repository.toUri().toString();
+        Path cache = dir.resolve("cache");
+        Path first = dir.resolve("first.json");
+        Path second = dir.resolve("second.json");
+
+        Cli clone = Cli.run("generate", "--git", url, "--cache-dir", cache.toString(), "--output", first.toString());
+        Cli fetch = Cli.run("generate", "--git", url, "--cache-dir", cache.toString(), "--output", second.toString());
+
+        assertEquals(0, clone.exitCode(), clone.err());
+        assertEquals(0, fetch.exitCode(), fetch.err());
+        assertTrue(clone.err().contains("cloning " + url + " (bare)"), clone.err());
+        assertTrue(fetch.err().contains("fetching tags of " + url), fetch.err());
+        assertEquals(generate("--git", repository.toString()).versions(), RevisionMapJson.read(second).versions());
+        try (var clones = Files.list(cache)) {
+            assertTrue(clones.allMatch(cached -> Files.isDirectory(cached.resolve("objects"))
+                    && !Files.exists(cached.resolve(".git"))));
+        }
+    }
+
+    @Test
     void shouldRefuseARepositoryThatDoesNotExist() {
         Cli cli = Cli.run("generate", "--git", dir.resolve("nowhere").toString(), "--output",
                 dir.resolve("m.json").toString());

@@ -157,25 +157,25 @@ public final class GitReleaseReader {
     }
 
     private Repository open(String location) throws IOException {
-        Path local = Path.of(location.startsWith("file://") ? location.substring("file://".length()) : location);
-        if (!looksLikeUrl(location) || Files.isDirectory(local)) {
-            if (!Files.isDirectory(local)) {
-                throw new ReconcileException(ErrorCode.USAGE, "git repository " + location
-                        + " does not exist: pass a local clone of apache/airflow or its URL");
-            }
-            FileRepositoryBuilder found = new FileRepositoryBuilder().readEnvironment().findGitDir(local.toFile());
-            if (found.getGitDir() == null) {
-                found = new FileRepositoryBuilder().setGitDir(local.toFile());
-            }
-            Repository repository = found.setMustExist(true).build();
-            if (!repository.getObjectDatabase().exists()) {
-                repository.close();
-                throw new ReconcileException(ErrorCode.USAGE, location + " is not a git repository: pass a clone of "
-                        + "apache/airflow or its URL");
-            }
-            return repository;
+        if (looksLikeUrl(location)) {
+            return cloneOrFetch(location);
         }
-        return cloneOrFetch(location);
+        Path local = Path.of(location);
+        if (!Files.isDirectory(local)) {
+            throw new ReconcileException(ErrorCode.USAGE, "git repository " + location
+                    + " does not exist: pass a local clone of apache/airflow or its URL");
+        }
+        FileRepositoryBuilder found = new FileRepositoryBuilder().findGitDir(local.toFile());
+        if (found.getGitDir() == null) {
+            found = new FileRepositoryBuilder().setGitDir(local.toFile());
+        }
+        Repository repository = found.setMustExist(true).build();
+        if (!repository.getObjectDatabase().exists()) {
+            repository.close();
+            throw new ReconcileException(ErrorCode.USAGE, location + " is not a git repository: pass a clone of "
+                    + "apache/airflow or its URL");
+        }
+        return repository;
     }
 
     private Repository cloneOrFetch(String url) throws IOException {
