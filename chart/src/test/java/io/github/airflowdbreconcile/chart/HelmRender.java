@@ -77,8 +77,20 @@ final class HelmRender {
         return template(values);
     }
 
+    /** Renders the chart itself, unrenamed: helm-java then leaves every Helm hook out. */
+    static Rendered templateOriginal(String... keysAndValues) {
+        TemplateCommand command = new Helm(ChartFiles.chartDir()).template().withName(RELEASE).withNamespace(NAMESPACE);
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            command = command.set(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return parse(command.call());
+    }
+
     private static Rendered parse(String manifest) {
         List<ObjectNode> docs = new ArrayList<>();
+        if (manifest == null) {
+            return new Rendered(docs);
+        }
         try (MappingIterator<JsonNode> it = ChartFiles.YAML.readerFor(JsonNode.class).readValues(manifest)) {
             while (it.hasNext()) {
                 JsonNode doc = it.next();
