@@ -165,12 +165,15 @@ class JobIT {
     }
 
     @Test
-    void shouldTagTheImageWithTheAppVersionUnlessTold() {
+    void shouldTagTheImageWithTheAppVersionUnlessToldOrPinned() {
         String repository = ChartFiles.values().path("image").path("repository").asText();
 
         assertEquals(repository + ":" + APP_VERSION, HelmRender.template().container().path("image").asText());
         assertEquals("example.org/reconcile:dev", HelmRender.template("image.repository", "example.org/reconcile",
                 "image.tag", "dev").container().path("image").asText());
+        String digest = "sha256:" + "0123456789abcdef".repeat(4);
+        assertEquals(repository + "@" + digest, HelmRender.template("image.tag", "dev", "image.digest", digest)
+                .container().path("image").asText());
     }
 
     @Test

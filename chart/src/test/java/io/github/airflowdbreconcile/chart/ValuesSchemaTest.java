@@ -51,6 +51,7 @@ class ValuesSchemaTest {
                 Arguments.of("/migrateDatabaseJob/timeouts/execSeconds", "0", "execSeconds"),
                 Arguments.of("/migrateDatabaseJob/timeouts/dbSeconds", "\"120s\"", "dbSeconds"),
                 Arguments.of("/image/pullPolicy", "\"Sometimes\"", "pullPolicy"),
+                Arguments.of("/image/digest", "\"sha256:abc\"", "digest"),
                 Arguments.of("/airflow/releaseName", "\"Prod_Airflow\"", "releaseName"),
                 Arguments.of("/migrateDatabaseJob/jobAnnotations", "{\"a\": 1}", "jobAnnotations"),
                 Arguments.of("/migrateDatabaseJob/downgrade/extraEnv", "[{\"value\": \"x\"}]", "extraEnv"),
