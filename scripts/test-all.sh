@@ -12,5 +12,8 @@ fi
 
 mvn -B -ntp verify
 
+# The chart bump on fixture wheels, no network (uses the mapgen jar packaged by verify).
+./scripts/test-bump.sh
+
 # End to end on real Airflow releases from PyPI and a throwaway PostgreSQL (the jar was packaged by verify).
 ./scripts/e2e.sh
