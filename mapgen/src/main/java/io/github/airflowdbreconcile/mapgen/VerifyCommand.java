@@ -8,6 +8,7 @@ import io.github.airflowdbreconcile.map.api.Revision;
 import io.github.airflowdbreconcile.map.api.RevisionMap;
 import io.github.airflowdbreconcile.map.api.RevisionMapJson;
 import io.github.airflowdbreconcile.mapgen.internal.ArchiveReleaseReader;
+import io.github.airflowdbreconcile.mapgen.internal.ReleaseOrder;
 import io.github.airflowdbreconcile.mapgen.internal.UpstreamHeads;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ final class VerifyCommand extends BaseCommand {
     @Override
     int run() {
         RevisionMap map = RevisionMapJson.read(mapFile);
-        List<String> problems = new ArrayList<>(map.problems());
+        List<String> problems = new ArrayList<>(ReleaseOrder.problems(mapFile));
+        problems.addAll(map.problems());
         problems.forEach(problem -> out().println("inconsistent: " + problem));
         int checked = 0;
         if (archive != null) {

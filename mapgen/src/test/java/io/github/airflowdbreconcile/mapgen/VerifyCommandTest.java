@@ -93,6 +93,19 @@ class VerifyCommandTest {
     }
 
     @Test
+    void shouldReportReleasesOutOfVersionOrder() throws Exception {
+        Path map = map();
+        String text = Files.readString(map);
+        String v300 = text.substring(text.indexOf("    \"3.0.0\" : {"), text.indexOf("    \"3.1.0\" : {"));
+        Files.writeString(map, text.replace(v300, "").replace("    \"2.0.0\" : {", v300 + "    \"2.0.0\" : {"));
+
+        Cli cli = Cli.run("verify", map.toString());
+
+        assertEquals(ExitCodes.VERIFY_FAILED, cli.exitCode(), cli.out());
+        assertTrue(cli.out().contains("inconsistent: release 2.0.0 is listed after 3.0.0"), cli.out());
+    }
+
+    @Test
     void shouldExplainAMissingMapInOneLine() {
         Cli cli = Cli.run("verify", dir.resolve("absent.json").toString());
 
