@@ -13,6 +13,12 @@ public record Cluster(KubernetesClient client, String namespace, String release,
         implements AutoCloseable {
     public static final String RELEASE_LABEL = "release";
 
+    /** The component label's value, empty when absent. Filtering happens here, not in a set-based selector. */
+    public String component(io.fabric8.kubernetes.api.model.HasMetadata object) {
+        java.util.Map<String, String> labels = object.getMetadata().getLabels();
+        return labels == null ? "" : labels.getOrDefault(componentLabel, "");
+    }
+
     /** True for answers worth another try: no answer at all, or the API server overloaded. */
     static boolean worthRetrying(KubernetesClientException e) {
         int code = e.getCode();

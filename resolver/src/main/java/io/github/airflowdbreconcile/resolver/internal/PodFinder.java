@@ -37,8 +37,9 @@ public final class PodFinder {
             try {
                 pods = cluster.client().pods().inNamespace(cluster.namespace())
                         .withLabel(Cluster.RELEASE_LABEL, cluster.release())
-                        .withLabelIn(cluster.componentLabel(), COMPONENTS.toArray(String[]::new))
-                        .list().getItems();
+                        .list().getItems().stream()
+                        .filter(p -> COMPONENTS.contains(component(p)))
+                        .toList();
             } catch (KubernetesClientException e) {
                 if (!Cluster.worthRetrying(e)) {
                     throw cluster.failure("listing pods", e);
@@ -76,7 +77,7 @@ public final class PodFinder {
     }
 
     public String component(Pod pod) {
-        return pod.getMetadata().getLabels().getOrDefault(cluster.componentLabel(), "");
+        return cluster.component(pod);
     }
 
     /** The image of the Airflow container. */

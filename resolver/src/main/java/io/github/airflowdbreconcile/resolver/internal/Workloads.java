@@ -54,18 +54,21 @@ public final class Workloads {
 
     /** The writers of the release among {@code components}, Deployments first, each kind by name. */
     public List<Workload> list(Collection<String> components) {
-        String[] wanted = components.toArray(String[]::new);
         List<Workload> found = new ArrayList<>();
         try {
             for (Deployment d : cluster.client().apps().deployments().inNamespace(cluster.namespace())
-                    .withLabel(Cluster.RELEASE_LABEL, cluster.release())
-                    .withLabelIn(cluster.componentLabel(), wanted).list().getItems()) {
+                    .withLabel(Cluster.RELEASE_LABEL, cluster.release()).list().getItems()) {
+                if (!components.contains(cluster.component(d))) {
+                    continue;
+                }
                 found.add(new Workload("deployment", d.getMetadata().getName(), d.getSpec().getReplicas(),
                         d.getStatus() == null ? null : d.getStatus().getReplicas(), recorded(d)));
             }
             for (StatefulSet s : cluster.client().apps().statefulSets().inNamespace(cluster.namespace())
-                    .withLabel(Cluster.RELEASE_LABEL, cluster.release())
-                    .withLabelIn(cluster.componentLabel(), wanted).list().getItems()) {
+                    .withLabel(Cluster.RELEASE_LABEL, cluster.release()).list().getItems()) {
+                if (!components.contains(cluster.component(s))) {
+                    continue;
+                }
                 found.add(new Workload("statefulset", s.getMetadata().getName(), s.getSpec().getReplicas(),
                         s.getStatus() == null ? null : s.getStatus().getReplicas(), recorded(s)));
             }
@@ -166,8 +169,8 @@ public final class Workloads {
             try {
                 left = cluster.client().pods().inNamespace(cluster.namespace())
                         .withLabel(Cluster.RELEASE_LABEL, cluster.release())
-                        .withLabelIn(cluster.componentLabel(), components.toArray(String[]::new))
                         .list().getItems().stream()
+                        .filter(p -> components.contains(cluster.component(p)))
                         .filter(p -> p.getStatus() == null || !List.of("Succeeded", "Failed")
                                 .contains(p.getStatus().getPhase()))
                         .map(p -> p.getMetadata().getName())
