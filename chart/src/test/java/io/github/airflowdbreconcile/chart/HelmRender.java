@@ -77,6 +77,30 @@ final class HelmRender {
         return template(values);
     }
 
+    /**
+     * Renders an umbrella chart that has this chart (the renamed copy) as a subchart beside nothing else,
+     * with these umbrella values.
+     */
+    static Rendered templateUmbrella(String umbrellaValuesYaml) {
+        try {
+            Path umbrella = Files.createTempDirectory("umbrella").resolve("my-airflow");
+            copyTree(chartCopy(), umbrella.resolve("charts/airflow-db-reconcile"));
+            Files.writeString(umbrella.resolve("Chart.yaml"), """
+                    apiVersion: v2
+                    name: my-airflow
+                    version: 1.0.0
+                    dependencies:
+                      - name: airflow-db-reconcile
+                        version: "%s"
+                    """.formatted(ChartFiles.chartYaml().path("version").asText()), StandardCharsets.UTF_8);
+            Files.writeString(umbrella.resolve("values.yaml"), umbrellaValuesYaml.replace(HOOK, HIDDEN_HOOK),
+                    StandardCharsets.UTF_8);
+            return parse(new Helm(umbrella).template().withName(RELEASE).withNamespace(NAMESPACE).call());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Renders the chart itself, unrenamed: helm-java then leaves every Helm hook out. */
     static Rendered templateOriginal(String... keysAndValues) {
         TemplateCommand command = new Helm(ChartFiles.chartDir()).template().withName(RELEASE).withNamespace(NAMESPACE);
@@ -131,6 +155,19 @@ final class HelmRender {
             }
         }
         return copy;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
     }
 
     private static void copyChart(Path from, Path to) throws IOException {
