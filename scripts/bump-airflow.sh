@@ -79,7 +79,8 @@ else
   # The wheel of VERSION carries upstream's own version->head table: the new map must agree with it.
   NEWEST_WHEEL="$(grep -F -- "-$VERSION-" "$WORK/wheels" | head -n 1)"
   mapgen verify "$STAGE/maps/airflow-$VERSION.json" --archive "$NEWEST_WHEEL" >"$WORK/verify.log" 2>&1 \
-    || { cat "$WORK/verify.log" >&2; die "the new map disagrees with $(basename "$NEWEST_WHEEL"); nothing was changed"; }
+    || { cat "$WORK/verify.log" >&2
+         die "the new map does not verify against $(basename "$NEWEST_WHEEL") (see above); nothing was changed"; }
   cat "$WORK/verify.log" >&2
 fi
 cp "$STAGE/maps/airflow-$VERSION.json" "$STAGE/chart/files/revision-map.json"

@@ -85,5 +85,6 @@ mkdir -p "$CACHE"
 export CACHE
 export -f download_one cached_wheel package_of
 # xargs exits 123 when any download failed; every failure has already said which version.
+# shellcheck disable=SC2016  # $1 is expanded by the child shell
 printf '%s\n' "${versions[@]}" | xargs -P "$JOBS" -I{} bash -c 'download_one "$1"' _ {} \
   || die "some downloads failed; see above"

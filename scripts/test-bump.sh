@@ -167,7 +167,7 @@ expect_refusal "unpublished release" 2.9.0 "not a published Airflow release"
 publish 2.0.0 2.1.0 2.1.1 2.2.0 2.4.0
 expect_refusal "missing artifact" 2.4.0 "cannot download the wheels of 2.4.0"
 publish 2.0.0 2.1.0 2.1.1 2.2.0 2.5.0
-expect_refusal "upstream table disagrees" 2.5.0 "disagrees with apache_airflow-2.5.0-py3-none-any.whl"
+expect_refusal "upstream table disagrees" 2.5.0 "does not verify against apache_airflow-2.5.0-py3-none-any.whl"
 
 publish 2.0.0 2.1.0 2.1.1 2.2.0 3.0.0
 bump "$ROOT" 3.0.0
