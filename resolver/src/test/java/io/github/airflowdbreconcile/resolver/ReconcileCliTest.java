@@ -55,7 +55,7 @@ class ReconcileCliTest {
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().contains("action:   downgrade"), run.out());
         assertTrue(run.out().contains("r300  Add asset tables"), run.out());
-        assertTrue(run.out().contains("the Airflow 3.0.0 image, floor squash"), run.out());
+        assertTrue(run.out().contains("graph:    Airflow 3.0.0's revisions (floor squash)"), run.out());
     }
 
     @Test

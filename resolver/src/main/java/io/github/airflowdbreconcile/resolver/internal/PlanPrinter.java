@@ -41,7 +41,7 @@ public final class PlanPrinter {
         line(text, "target", "Airflow " + plan.targetVersion()
                 + (plan.targetRevision() == null ? "" : " (" + plan.targetRevision() + ")"));
         if (plan.runner() != null) {
-            line(text, "runs in", "the Airflow " + plan.runner() + " image, floor " + plan.floor());
+            line(text, "graph", "Airflow " + plan.runner() + "'s revisions (floor " + plan.floor() + ")");
         }
         if (plan.reason() != null) {
             line(text, "reason", plan.reason());
