@@ -176,7 +176,8 @@ public final class RevisionMapJson {
         try {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            Path partial = Files.createTempFile(parent, file.getFileName().toString(), ".partial");
+            // Not Files.createTempFile: its 0600 would make a checked-in map unreadable to others.
+            Path partial = parent.resolve("." + file.getFileName() + ".partial");
             try {
                 Files.writeString(partial, write(map), StandardCharsets.UTF_8);
                 Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -13,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,17 @@ class RevisionMapJsonTest {
         Path file = dir.resolve("a/b/map.json");
         RevisionMapJson.write(RevisionMapTest.sample(), file);
         assertEquals(RevisionMapJson.write(RevisionMapTest.sample()), Files.readString(file));
+    }
+
+    @Test
+    void shouldWriteAMapOthersCanRead(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("map.json");
+        RevisionMapJson.write(RevisionMapTest.sample(), file);
+
+        assertTrue(Files.getPosixFilePermissions(file).contains(PosixFilePermission.OTHERS_READ));
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(file), left.toList());
+        }
     }
 
     private static ByteArrayInputStream stream(String text) {
