@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -34,9 +33,6 @@ final class DatabaseOptions {
     @Option(names = "--db-timeout", paramLabel = "SECONDS", defaultValue = "120",
             description = "How long to wait for the database (and the reconcile lock) (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
-
-    /** Environment lookup; tests give their own. */
-    Map<String, String> environment = System.getenv();
 
     /** The URL, when one of the three options was given. */
     Optional<DatabaseUrl> url() {
@@ -66,7 +62,7 @@ final class DatabaseOptions {
             }
         }
         if (variable != null) {
-            String value = environment.get(variable);
+            String value = System.getenv(variable);
             if (value == null || value.isBlank()) {
                 throw new ReconcileException(ErrorCode.USAGE, "environment variable " + variable + " is not set:"
                         + " set it to the DB URL (the chart takes it from the <release>-metadata secret)");

@@ -67,7 +67,10 @@ abstract class DecideCommand extends MapCommand {
         return Duration.ofSeconds(execTimeoutSeconds);
     }
 
-    /** The current state from the given source; {@code extra} names what-if options only plan accepts. */
+    /**
+     * The current state: {@code given} (a what-if of plan, named in {@code whatIf}), else the database or the pods.
+     * More than one source is a usage error.
+     */
     CurrentState readCurrent(RevisionMap map, Optional<Database> database, List<String> whatIf,
                              Optional<CurrentState> given) {
         Source chosen = source != null ? source : Source.ALEMBIC_TABLE;

@@ -32,7 +32,9 @@ final class PlanCommand extends DecideCommand {
         }
         if (currentVersion != null) {
             whatIf.add("--current-version");
-            given = Optional.of(headOf(map, currentVersion));
+            if (given.isEmpty()) {
+                given = Optional.of(headOf(map, currentVersion));
+            }
         }
         Plan plan = decide(map, readCurrent(map, db.database(log()), whatIf, given));
         print(plan);

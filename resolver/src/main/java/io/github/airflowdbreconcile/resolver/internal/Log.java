@@ -12,10 +12,6 @@ public final class Log {
         this.verbose = verbose;
     }
 
-    public boolean verbose() {
-        return verbose;
-    }
-
     public PrintStream stream() {
         return err;
     }

@@ -14,7 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Runs a command in a pod's container, streaming its output, and fails unless it exits 0. */
+/** Runs a command in a pod's container, streaming its output, and fails when it exits non-zero. */
 public final class PodExec {
     private final Cluster cluster;
 
@@ -22,8 +22,12 @@ public final class PodExec {
         this.cluster = cluster;
     }
 
-    /** Runs {@code command}; its stdout and stderr go to {@code out} as they arrive. */
-    public void run(Pod pod, String container, List<String> command, OutputStream out, Duration timeout) {
+    /**
+     * Runs {@code command}; its stdout and stderr go to {@code out} as they arrive. Returns true when it exited 0, and
+     * false when the stream ended without an exit status: the connection dropped, the pod went away, or the status
+     * frame raced the close (fabric8 6.x can lose it), so the caller must check the outcome another way.
+     */
+    public boolean run(Pod pod, String container, List<String> command, OutputStream out, Duration timeout) {
         String name = pod.getMetadata().getName();
         String shown = String.join(" ", command) + " in pod " + name;
         OutputStream sink = new KeepOpen(out);
@@ -49,14 +53,14 @@ public final class PodExec {
             throw new ReconcileException(ErrorCode.EXECUTION_FAILED, "interrupted while " + shown + " ran", e);
         }
         if (exit == null) {
-            throw new ReconcileException(ErrorCode.EXECUTION_FAILED, shown + " ended without an exit status (the"
-                    + " connection dropped or the pod went away): check alembic_version and run again");
+            return false;
         }
         if (exit != 0) {
             throw new ReconcileException(ErrorCode.EXECUTION_FAILED, shown + (exit < 0
                     ? " ended with a status that carries no exit code" : " exited " + exit)
                     + ": see its output above");
         }
+        return true;
     }
 
     /** The job's own stream must outlive the exec. */

@@ -45,8 +45,12 @@ public final class PodVersionSource {
     public CurrentState fromExec() {
         Pod pod = finder.find(p -> true, "");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        exec.run(pod, finder.container(pod), List.of("airflow", "version"), out, execTimeout);
+        boolean exited = exec.run(pod, finder.container(pod), List.of("airflow", "version"), out, execTimeout);
+        // Without an exit status only a complete version line counts, which fromVersionOutput insists on anyway.
         AirflowVersion version = AirflowVersions.fromVersionOutput(out.toString(StandardCharsets.UTF_8));
+        if (!exited) {
+            log.debug("`airflow version` in pod " + pod.getMetadata().getName() + " ended without an exit status");
+        }
         return headOf(version, "`airflow version` in pod " + pod.getMetadata().getName());
     }
 
