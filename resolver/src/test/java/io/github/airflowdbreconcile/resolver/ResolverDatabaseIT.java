@@ -178,6 +178,17 @@ class ResolverDatabaseIT {
     }
 
     @Test
+    void shouldOnlySayWhatItWouldRunOnADryRun() throws Exception {
+        pg.alembicVersion(TestMaps.R310);
+        Path marker = dir.resolve("ran");
+        CliRun run = runLocal(fakeAirflow("touch " + marker), true, "--dry-run");
+        assertEquals(0, run.exit(), run.err());
+        assertEquals("downgrade", json(run).get("action").asText());
+        assertFalse(Files.exists(marker));
+        assertEquals(TestMaps.R310, revision());
+    }
+
+    @Test
     void shouldLeaveAnUpgradeToTheTargetImage() throws Exception {
         pg.alembicVersion(TestMaps.R300);
         Path marker = dir.resolve("ran");
