@@ -19,10 +19,27 @@ public record Cluster(KubernetesClient client, String namespace, String release,
         return labels == null ? "" : labels.getOrDefault(componentLabel, "");
     }
 
-    /** True for answers worth another try: no answer at all, or the API server overloaded. */
+    /** True for answers worth another try: no answer at all (code -1 or 0), or the API server overloaded. */
     static boolean worthRetrying(KubernetesClientException e) {
         int code = e.getCode();
-        return code == 0 || code == 429 || code >= 500;
+        return code <= 0 || code == 429 || code >= 500;
+    }
+
+    /** fabric8's own message only names the operation; the status or the root cause says what went wrong. */
+    static String reason(KubernetesClientException e) {
+        if (e.getStatus() != null && e.getStatus().getMessage() != null) {
+            return e.getStatus().getMessage();
+        }
+        String kind = null;
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null) {
+                return cause.getClass().getSimpleName() + ": " + Database.oneLine(cause);
+            }
+            if (kind == null && cause.getClass() != java.io.IOException.class) {
+                kind = cause.getClass().getSimpleName();
+            }
+        }
+        return kind != null ? kind : Database.oneLine(e);
     }
 
     /** A one-line error for a failed API call, with the RBAC hint a 401/403 needs. */
@@ -30,10 +47,8 @@ public record Cluster(KubernetesClient client, String namespace, String release,
         String hint = e.getCode() == 401 || e.getCode() == 403
                 ? ": the service account lacks a permission (see the chart's Role)"
                 : "";
-        String status = e.getStatus() != null && e.getStatus().getMessage() != null
-                ? e.getStatus().getMessage() : Database.oneLine(e);
         return new ReconcileException(ErrorCode.KUBERNETES, what + " in namespace " + namespace + " failed: "
-                + status + hint, e);
+                + reason(e) + hint, e);
     }
 
     @Override

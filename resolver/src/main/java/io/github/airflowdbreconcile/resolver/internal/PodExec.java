@@ -47,7 +47,7 @@ public final class PodExec {
                     e.getCause()) + ": the pod may be gone; check alembic_version and run again", e.getCause());
         } catch (KubernetesClientException e) {
             throw new ReconcileException(ErrorCode.EXECUTION_FAILED, shown + " could not start: "
-                    + Database.oneLine(e) + ": the pod may be gone; run again to pick another", e);
+                    + Cluster.reason(e) + ": the pod may be gone; run again to pick another", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ReconcileException(ErrorCode.EXECUTION_FAILED, "interrupted while " + shown + " ran", e);

@@ -44,7 +44,8 @@ public final class PodFinder {
                 if (!Cluster.worthRetrying(e)) {
                     throw cluster.failure("listing pods", e);
                 }
-                log.debug("listing pods failed, retrying: " + Database.oneLine(e));
+                seen = "none; the API server did not answer: " + Cluster.reason(e);
+                log.debug("listing pods failed, retrying: " + Cluster.reason(e));
                 continue;
             }
             List<Pod> candidates = pods.stream()

@@ -88,6 +88,20 @@ class KubernetesIT {
                 "1 not Ready"), e.getMessage());
     }
 
+    @Test
+    void shouldRetryAnUnreachableApiServerThenTimeOutSayingWhy() {
+        String dead = "http://127.0.0.1:" + io.github.airflowdbreconcile.resolver.PostgresServer.freePort();
+        try (KubernetesClient unreachable = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(dead)
+                        .withRequestRetryBackoffLimit(0).build()).build()) {
+            Cluster away = new Cluster(unreachable, NS, RELEASE, "component");
+            ReconcileException e = assertThrows(ReconcileException.class,
+                    () -> new PodFinder(away, SHORT, log).find(p -> true, ""));
+            assertEquals(ErrorCode.TIMEOUT, e.code());
+            assertTrue(e.getMessage().contains("the API server did not answer: ConnectException"), e.getMessage());
+        }
+    }
+
     // --- quiesce and restore
 
     @Test
