@@ -12,6 +12,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +42,7 @@ class ResolverDatabaseIT {
     private CliRun plan(String target, String... extra) {
         String[] base = {"plan", "--map", TestMaps.realisticFile(dir).toString(), "--target-version", target,
                 "--db-url", pg.sqlAlchemyUrl(), "--output", "json"};
-        String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
+        String[] args = Arrays.copyOf(base, base.length + extra.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
         return CliRun.of(args);
     }
@@ -201,13 +204,13 @@ class ResolverDatabaseIT {
     }
 
     private CliRun runLocal(Path airflow, boolean allow, String... extra) {
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", "--map",
+        List<String> args = new ArrayList<>(List.of("run", "--map",
                 TestMaps.realisticFile(dir).toString(), "--target-version", "3.0.6", "--db-url", pg.sqlAlchemyUrl(),
                 "--executor", "local", "--airflow-bin", airflow.toString(), "--output", "json", "--db-timeout", "5"));
         if (allow) {
             args.add("--allow-downgrade");
         }
-        args.addAll(java.util.List.of(extra));
+        args.addAll(List.of(extra));
         return CliRun.of(args.toArray(String[]::new));
     }
 

@@ -1,9 +1,11 @@
 package io.github.airflowdbreconcile.resolver.internal;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.ReconcileException;
+import java.util.Map;
 
 /**
  * Where the Airflow release lives: the client, its namespace, the Helm release name and the label that names a
@@ -14,8 +16,8 @@ public record Cluster(KubernetesClient client, String namespace, String release,
     public static final String RELEASE_LABEL = "release";
 
     /** The component label's value, empty when absent. Filtering happens here, not in a set-based selector. */
-    public String component(io.fabric8.kubernetes.api.model.HasMetadata object) {
-        java.util.Map<String, String> labels = object.getMetadata().getLabels();
+    public String component(HasMetadata object) {
+        Map<String, String> labels = object.getMetadata().getLabels();
         return labels == null ? "" : labels.getOrDefault(componentLabel, "");
     }
 

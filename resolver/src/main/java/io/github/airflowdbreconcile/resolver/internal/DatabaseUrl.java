@@ -6,10 +6,12 @@ import io.github.airflowdbreconcile.map.api.Urls;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,12 +65,12 @@ public record DatabaseUrl(Kind kind, String host, int port, String database, Str
      * Options that only steer the Python driver or that the JDBC drivers would misread; connect_timeout too, because
      * --db-timeout bounds every attempt.
      */
-    private static final java.util.Set<String> PYTHON_ONLY = java.util.Set.of("client_encoding", "keepalives",
+    private static final Set<String> PYTHON_ONLY = Set.of("client_encoding", "keepalives",
             "keepalives_idle", "keepalives_interval", "keepalives_count", "binary_prefix", "use_unicode",
             "local_infile", "read_default_file", "read_default_group", "unix_socket", "gssencmode", "connect_timeout");
 
     public DatabaseUrl {
-        options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(options));
+        options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
     }
 
     /** Parses a SQLAlchemy or JDBC URL; the message of a bad one carries only the masked URL. */

@@ -9,6 +9,7 @@ import io.github.airflowdbreconcile.resolver.api.CurrentState;
 import io.github.airflowdbreconcile.resolver.api.Plan;
 import io.github.airflowdbreconcile.resolver.api.UndoStep;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -125,7 +126,7 @@ public final class Decider {
                 .collect(Collectors.toSet());
         return map.versions().entrySet().stream()
                 .filter(e -> reachable.contains(e.getValue().head()))
-                .map(java.util.Map.Entry::getKey)
+                .map(Map.Entry::getKey)
                 .findFirst()
                 .orElse(runner);
     }

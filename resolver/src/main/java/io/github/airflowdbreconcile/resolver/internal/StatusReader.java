@@ -2,6 +2,7 @@ package io.github.airflowdbreconcile.resolver.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.airflowdbreconcile.map.api.AirflowVersion;
 import io.github.airflowdbreconcile.map.api.RevisionMap;
 import io.github.airflowdbreconcile.resolver.api.CurrentState;
 import io.github.airflowdbreconcile.resolver.api.SchemaStatus;
@@ -56,7 +57,7 @@ public final class StatusReader {
         } + System.lineSeparator();
     }
 
-    private static String versions(List<io.github.airflowdbreconcile.map.api.AirflowVersion> versions) {
+    private static String versions(List<AirflowVersion> versions) {
         return String.join(", ", versions.stream().map(Object::toString).toList());
     }
 }

@@ -13,6 +13,7 @@ import io.github.airflowdbreconcile.map.api.ReconcileException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -75,7 +76,7 @@ public final class Workloads {
         } catch (KubernetesClientException e) {
             throw cluster.failure("listing the release's workloads", e);
         }
-        found.sort(java.util.Comparator.comparing(Workload::kind).thenComparing(Workload::name));
+        found.sort(Comparator.comparing(Workload::kind).thenComparing(Workload::name));
         return found;
     }
 

@@ -12,13 +12,16 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.server.mock.OutputStreamMessage;
 import io.fabric8.kubernetes.client.server.mock.StatusStreamMessage;
 import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.ReconcileException;
+import io.github.airflowdbreconcile.resolver.PostgresServer;
 import io.github.airflowdbreconcile.resolver.TestMaps;
 import io.github.airflowdbreconcile.resolver.api.CurrentState;
 import io.github.airflowdbreconcile.resolver.api.Plan;
@@ -90,9 +93,9 @@ class KubernetesIT {
 
     @Test
     void shouldRetryAnUnreachableApiServerThenTimeOutSayingWhy() {
-        String dead = "http://127.0.0.1:" + io.github.airflowdbreconcile.resolver.PostgresServer.freePort();
-        try (KubernetesClient unreachable = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
-                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(dead)
+        String dead = "http://127.0.0.1:" + PostgresServer.freePort();
+        try (KubernetesClient unreachable = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder().withMasterUrl(dead)
                         .withRequestRetryBackoffLimit(0).build()).build()) {
             Cluster away = new Cluster(unreachable, NS, RELEASE, "component");
             ReconcileException e = assertThrows(ReconcileException.class,
