@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -106,13 +107,14 @@ final class RunCommand extends DecideCommand {
         return again;
     }
 
-    private void withExecutor(RevisionMap map, Database db, java.util.function.Consumer<Executor> action) {
+    private void withExecutor(RevisionMap map, Database metadata, Consumer<Executor> action) {
         if (executor == ExecutorKind.local) {
-            action.accept(new LocalExecutor(airflowBin, db.url(), execTimeout(), log()));
+            action.accept(new LocalExecutor(airflowBin, metadata.url(), execTimeout(), log()));
             return;
         }
         try (Cluster cluster = clusterOptions.connect()) {
-            action.accept(new KubernetesExecutor(cluster, map, clusterOptions.podTimeout(), execTimeout(), log()));
+            action.accept(new KubernetesExecutor(cluster, map, clusterOptions.podTimeout(), execTimeout(),
+                    metadata.url().password(), log()));
         }
     }
 

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -148,9 +151,21 @@ class ResolverDatabaseIT {
         pg.alembicVersion(TestMaps.R310);
         Path args = dir.resolve("args");
         Path airflow = fakeAirflow("echo \"$@\" > " + args + "\n"
+                + "echo \"Connecting to $AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\"\n"
                 + "psql \"$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\" -q -c \"UPDATE alembic_version SET version_num='$4'\"");
-        CliRun run = runLocal(airflow, true);
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream logged = new ByteArrayOutputStream();
+        CliRun run;
+        try {
+            System.setErr(new PrintStream(logged, true, StandardCharsets.UTF_8));
+            run = runLocal(airflow, true);
+        } finally {
+            System.setErr(stderr);
+        }
         assertEquals(0, run.exit(), run.err());
+        String log = logged.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("Connecting to postgresql://airflow:***@127.0.0.1"), log);
+        assertFalse(log.contains(PostgresServer.PASSWORD), log);
         assertEquals(TestMaps.R306, revision());
         assertEquals("db downgrade --to-revision r306 --yes", Files.readString(args).strip());
         assertEquals("downgrade", json(run).get("action").asText());

@@ -22,9 +22,12 @@ public final class KubernetesExecutor implements Executor {
     private final PodExec exec;
     private final Duration podTimeout;
     private final Duration execTimeout;
+    private final String secret;
     private final Log log;
 
-    public KubernetesExecutor(Cluster cluster, RevisionMap map, Duration podTimeout, Duration execTimeout, Log log) {
+    /** {@code secret}, the database password, is masked in the command's output. */
+    public KubernetesExecutor(Cluster cluster, RevisionMap map, Duration podTimeout, Duration execTimeout,
+                              String secret, Log log) {
         this.cluster = cluster;
         this.map = map;
         this.finder = new PodFinder(cluster, podTimeout, log);
@@ -32,6 +35,7 @@ public final class KubernetesExecutor implements Executor {
         this.exec = new PodExec(cluster);
         this.podTimeout = podTimeout;
         this.execTimeout = execTimeout;
+        this.secret = secret;
         this.log = log;
     }
 
@@ -53,7 +57,8 @@ public final class KubernetesExecutor implements Executor {
                 + ", image " + finder.image(pod) + ")");
         try {
             workloads.quiesce(writersBesides(pod), podTimeout);
-            if (!exec.run(pod, container, Executor.downgradeCommand("airflow", plan), log.stream(), execTimeout)) {
+            MaskingOutputStream output = new MaskingOutputStream(log.stream(), secret);
+            if (!exec.run(pod, container, Executor.downgradeCommand("airflow", plan), output, execTimeout)) {
                 log.info("the exec stream of pod " + pod.getMetadata().getName() + " ended without an exit status;"
                         + " alembic_version decides whether the downgrade happened");
             }

@@ -3,11 +3,9 @@ package io.github.airflowdbreconcile.resolver.internal;
 import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.ReconcileException;
 import io.github.airflowdbreconcile.resolver.api.Plan;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -75,12 +73,10 @@ public final class LocalExecutor implements Executor {
     }
 
     private void copyLines(Process process) {
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                log.stream().println(line);
-            }
-            log.stream().flush();
+        MaskingOutputStream masked = new MaskingOutputStream(log.stream(), url.password());
+        try (InputStream in = process.getInputStream()) {
+            in.transferTo(masked);
+            masked.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

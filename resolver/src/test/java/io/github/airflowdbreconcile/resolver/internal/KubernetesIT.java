@@ -216,7 +216,8 @@ class KubernetesIT {
         pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
         deployment("af-scheduler", "scheduler", 2, 2, RELEASE);
         expectExec("af-api-server-0", "api-server", downgradeCommand(),
-                new OutputStreamMessage("Performing downgrade\n"), new StatusStreamMessage(0));
+                new OutputStreamMessage("DB: postgresql://airflow:s3cret@db/airflow\nPerforming downgrade\n"),
+                new StatusStreamMessage(0));
         AtomicBoolean verified = new AtomicBoolean();
 
         executor().downgrade(downgradePlan(), () -> verified.set(true));
@@ -224,6 +225,8 @@ class KubernetesIT {
         assertTrue(verified.get());
         assertEquals(0, deployment("af-scheduler").getSpec().getReplicas());
         assertTrue(logged().contains("Performing downgrade"), logged());
+        assertTrue(logged().contains("postgresql://airflow:***@db/airflow"), logged());
+        assertFalse(logged().contains("s3cret"), logged());
     }
 
     @Test
@@ -304,7 +307,7 @@ class KubernetesIT {
     }
 
     private KubernetesExecutor executor() {
-        return new KubernetesExecutor(cluster, TestMaps.realistic(), SHORT, Duration.ofSeconds(10), log);
+        return new KubernetesExecutor(cluster, TestMaps.realistic(), SHORT, Duration.ofSeconds(10), "s3cret", log);
     }
 
     private PodVersionSource source() {

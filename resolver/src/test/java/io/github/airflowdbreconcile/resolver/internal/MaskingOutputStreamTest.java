@@ -1,0 +1,37 @@
+package io.github.airflowdbreconcile.resolver.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class MaskingOutputStreamTest {
+    private static String through(String password, String... chunks) throws IOException {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        try (MaskingOutputStream masked = new MaskingOutputStream(sink, password)) {
+            for (String chunk : chunks) {
+                masked.write(chunk.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return sink.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldMaskAPasswordSplitAcrossWrites() throws IOException {
+        assertEquals("url postgresql://u:***@db/x\nnext\n", through("s3cret", "url postgresql://u:s3", "cret@db/x\nne",
+                "xt\n"));
+    }
+
+    @Test
+    void shouldMaskThePercentEncodedFormAndKeepAPartialLastLine() throws IOException {
+        assertEquals("postgresql://u:***@db/x ready?", through("p@ss/word", "postgresql://u:p%40ss%2Fword@db/x ready?"));
+    }
+
+    @Test
+    void shouldLeaveTextAloneWithoutAPasswordWorthMasking() throws IOException {
+        assertEquals("a b c\n", through("a", "a b c\n"));
+        assertEquals("a b c\n", through(null, "a b c\n"));
+    }
+}
