@@ -4,7 +4,8 @@
 # and checks the real alembic_version after every scenario.
 #
 # Usage: scripts/e2e.sh [SCENARIO...]   (default: all, 1-9)
-# Env:   E2E_MAP (default: the newest maps/airflow-*.json), E2E_CACHE (default: ~/.cache/airflow-db-reconcile),
+# Env:   E2E_MAP (default: the newest maps/airflow-*.json), E2E_JAR (default: resolver/target/resolver.jar, built
+#        when missing), E2E_CACHE (default: ~/.cache/airflow-db-reconcile),
 #        E2E_KEEP=1 keeps the work dir (logs, dumps) and prints where it is.
 # Prints one `PASS scenario N: ...` / `FAIL scenario N: ...: why` line per scenario and `N passed, M failed`.
 set -euo pipefail
@@ -35,24 +36,7 @@ for n in "${SELECTED[@]}"; do
   [[ -n ${SCENARIO_NAMES[n]:-} ]] || { echo "e2e: no scenario '$n' (1-9)" >&2; exit 2; }
 done
 
-MAP=${E2E_MAP:-$(compgen -G "$REPO/maps/airflow-*.json" | sort -V | tail -n 1 || true)}
-[[ -n $MAP && -f $MAP ]] || { echo "e2e: no revision map maps/airflow-*.json (or E2E_MAP)" >&2; exit 1; }
-map_newest=$(python3 "$REPO/scripts/e2e/e2e_json.py" newest "$MAP")
-if [[ $map_newest != "$NEWEST" ]]; then
-  say "NOTE: the map's newest release is $map_newest but the e2e's newest venv is $NEWEST: update scripts/e2e"
-fi
-
-JAR=$REPO/resolver/target/resolver.jar
-if [[ ! -f $JAR ]]; then
-  say "building the resolver jar"
-  mvn -B -q -ntp -pl resolver -am package -DskipTests
-fi
-
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/e2e.XXXXXX")
-DAGS_DIR=$WORK/dags
-mkdir -p "$DAGS_DIR" && cp "$REPO/scripts/e2e/dags/"*.py "$DAGS_DIR/"
-FERNET_KEY=$(python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')
-
 cleanup() {
   local rc=$?
   jobs -p | xargs -r kill 2>/dev/null || true
@@ -63,14 +47,48 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Venvs build in the background while PostgreSQL starts; scenarios that need a venv wait for it to be marked.
-ensure_uv || { echo "e2e: cannot install uv $UV_VERSION with pip" >&2; exit 1; }
+# What every scenario needs; when one is missing, each scenario still gets its FAIL line saying why.
+SETUP_ERROR=
+setup_failed() { [[ -n $SETUP_ERROR ]] || SETUP_ERROR=$*; say "LOUD: $*"; }
+
+MAP=${E2E_MAP:-$(compgen -G "$REPO/maps/airflow-*.json" | sort -V | tail -n 1 || true)}
+if [[ -z $MAP || ! -f $MAP ]]; then
+  setup_failed "no revision map maps/airflow-*.json (or E2E_MAP)"
+elif [[ $(python3 "$REPO/scripts/e2e/e2e_json.py" newest "$MAP") != "$NEWEST" ]]; then
+  say "NOTE: the map's newest release is $(python3 "$REPO/scripts/e2e/e2e_json.py" newest "$MAP"), the e2e's is" \
+    "$NEWEST: add the newer release to scripts/e2e"
+fi
+
+# test-all.sh's `mvn verify` packages the jar; build it only when this script runs alone on a fresh checkout.
+JAR=${E2E_JAR:-$REPO/resolver/target/resolver.jar}
+if [[ ! -f $JAR ]]; then
+  say "building the resolver jar"
+  mvn -B -q -ntp -pl resolver -am package -DskipTests >"$WORK/jar.log" 2>&1 \
+    || setup_failed "building the resolver jar failed: $(tail -n 3 "$WORK/jar.log" | paste -sd ' ')"
+fi
+# Every scenario runs the same jar, even if a build replaces target/ meanwhile.
+if [[ -f $JAR ]]; then cp "$JAR" "$WORK/resolver.jar"; fi
+JAR=$WORK/resolver.jar
+
+DAGS_DIR=$WORK/dags
+mkdir -p "$DAGS_DIR" && cp "$REPO/scripts/e2e/dags/"*.py "$DAGS_DIR/"
+FERNET_KEY=$(python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')
+
+# Venvs build in the background while PostgreSQL starts.
 declare -A venv_pid
-for version in "$OLD2" "$A" "$B" "$NEWEST"; do
-  ( ensure_venv "$version" "$WORK/venv-$version.log" && touch "$WORK/venv-$version.ok" ) &
-  venv_pid[$version]=$!
-done
-pg_start
+if ensure_uv >"$WORK/uv.log" 2>&1; then
+  for version in "$OLD2" "$A" "$B" "$NEWEST"; do
+    ( ensure_venv "$version" "$WORK/venv-$version.log" && touch "$WORK/venv-$version.ok" ) &
+    venv_pid[$version]=$!
+  done
+else
+  setup_failed "cannot install uv $UV_VERSION with pip: $(tail -n 2 "$WORK/uv.log" | paste -sd ' ')"
+fi
+if pg_start >"$WORK/pg.log" 2>&1; then
+  cat "$WORK/pg.log" >&2
+else
+  setup_failed "PostgreSQL did not start: $(tail -n 3 "$WORK/pg.log" | paste -sd ' ')"
+fi
 for version in "${!venv_pid[@]}"; do
   if wait "${venv_pid[$version]}"; then
     say "Airflow $version: $(head -n 1 "$WORK/venv-$version.log")"
@@ -86,6 +104,11 @@ failed=0
 for n in "${SELECTED[@]}"; do
   name=${SCENARIO_NAMES[n]}
   scenario_started=$SECONDS
+  if [[ -n $SETUP_ERROR ]]; then
+    failed=$((failed + 1))
+    echo "FAIL scenario $n: $name: cannot run: $SETUP_ERROR"
+    continue
+  fi
   set +e
   (
     set -eE

@@ -33,7 +33,8 @@ pg_start() {
   pg_install_if_missing
   PG_BIN=$(pg_bin_dir)
   [[ -n $PG_BIN ]] || { echo "e2e: no PostgreSQL server binaries under /usr/lib/postgresql" >&2; return 1; }
-  PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/e2e-pg.XXXXXX")
+  # Under /tmp whatever TMPDIR says: the postgres user must reach it, and the socket path must stay short.
+  PG_DIR=$(mktemp -d /tmp/e2e-pg.XXXXXX)
   PG_SOCKET_DIR=$PG_DIR/socket
   mkdir -p "$PG_SOCKET_DIR"
   printf '%s\n' "$PG_PASSWORD" >"$PG_DIR/pwfile"
