@@ -89,7 +89,7 @@ expect_unchanged() { # expect_unchanged BEFORE WHAT
 }
 
 # db_at VERSION: this scenario's database, copied from a template at that release's head. Templates are made once
-# per run by the release's own `airflow db migrate` (3.1.8 upgraded from 3.0.6, as a deployment would be).
+# per run by the release's own `airflow db migrate` ($B's upgraded from $A's, as a deployment would be).
 db_at() {
   local version=$1 template
   template=$(ensure_template "$version") || fail "no database at Airflow $version: $(cat "$WORK/tpl-$version.failed" 2>/dev/null)"
@@ -103,7 +103,7 @@ ensure_template() {
   [[ -f $WORK/tpl-$version.failed ]] && return 1
   [[ $(sql_value postgres "SELECT count(*) FROM pg_database WHERE datname = '$name'") == 1 ]] && { echo "$name"; return 0; }
   case $version in
-    3.1.8) base=$(ensure_template 3.0.6) || { cp "$WORK/tpl-3.0.6.failed" "$WORK/tpl-$version.failed"; return 1; } ;;
+    "$B") base=$(ensure_template "$A") || { cp "$WORK/tpl-$A.failed" "$WORK/tpl-$version.failed"; return 1; } ;;
     *) base= ;;
   esac
   {

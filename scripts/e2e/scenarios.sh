@@ -11,7 +11,7 @@ SCENARIO_NAMES=(
   [6]="across the major version $A -> $OLD2 -> downgrade"
   [7]="3.x database to $BELOW_SQUASH (below 2.6.2) -> impossible, exit 5"
   [8]="the same reconcile twice -> the second is none"
-  [9]="seeded rows survive an upgrade/downgrade round trip"
+  [9]="seeded rows survive a round trip $OLD2 -> $A -> $B -> $A -> $OLD2"
 )
 
 scenario_1() {
@@ -134,48 +134,56 @@ seeded_rows() {
     ORDER BY 1, 2, 3, 4"
 }
 
-expect_rows_survived() { # expect_rows_survived WHEN
+expect_rows_survived() { # expect_rows_survived STEP WHEN
   seeded_rows >"$SDIR/rows-$1.txt"
   cmp -s "$SDIR/rows.txt" "$SDIR/rows-$1.txt" \
-    || fail "seeded rows changed $1: $(diff "$SDIR/rows.txt" "$SDIR/rows-$1.txt" | grep '^[<>]' | head -n 4 | paste -sd '|')"
-  echo "seeded rows intact $1"
+    || fail "seeded rows changed $2: $(diff "$SDIR/rows.txt" "$SDIR/rows-$1.txt" | grep '^[<>]' | head -n 4 | paste -sd '|')"
+  echo "seeded rows intact $2"
 }
 
+# Seeded on the oldest release, then up and back down across the major version, one release at a time, as
+# deployments move: OLD2 -> A -> B -> A -> OLD2, the rows checked after every step.
 scenario_9() {
-  need_venv "$A" "$B"
-  db_at "$A"
+  need_venv "$OLD2" "$A" "$B"
+  db_at "$OLD2"
   local value='round trip: "quoted" & ünïcode'
-  af "$A" connections add e2e_metadata --conn-type postgres --conn-host db.example.invalid --conn-port 5432 \
+  af "$OLD2" connections add e2e_metadata --conn-type postgres --conn-host db.example.invalid --conn-port 5432 \
     --conn-schema airflow --conn-login reader --conn-password 'conn-secret'
-  af "$A" variables set e2e_variable "$value" --description "seeded by e2e"
-  af "$A" pools set e2e_pool 7 "seeded by e2e"
-  af "$A" dags reserialize
-  af "$A" dags trigger e2e_tiny --run-id e2e_queued_1
-  af "$A" dags trigger e2e_tiny --run-id e2e_queued_2
-  af "$A" dags test e2e_tiny 2024-02-01
+  af "$OLD2" variables set e2e_variable "$value" --description "seeded by e2e"
+  af "$OLD2" pools set e2e_pool 7 "seeded by e2e"
+  af "$OLD2" dags reserialize
+  af "$OLD2" dags trigger e2e_tiny --run-id e2e_queued_1
+  af "$OLD2" dags trigger e2e_tiny --run-id e2e_queued_2
+  af "$OLD2" dags test e2e_tiny 2024-02-01
   seeded_rows >"$SDIR/rows.txt"
   # Guard against a seed that silently wrote nothing: 1 connection, 1 variable, 1 pool, 3 runs, 3 task instances.
   [[ $(wc -l <"$SDIR/rows.txt") -eq 9 ]] || fail "seeding through the CLI left $(wc -l <"$SDIR/rows.txt") rows, not 9"
   grep -q '^task_instance|e2e_tiny|manual__[^|]*|noop|success|' "$SDIR/rows.txt" \
     || fail "airflow dags test left no successful task instance"
 
-  reconcile up "$A" "$B"
-  expect_plan up 0 upgrade
-  migrate "$B"
-  expect_head "$B"
-  expect_rows_survived "after the upgrade to $B"
+  move_and_check up1 "$OLD2" "$A" upgrade
+  move_and_check up2 "$A" "$B" upgrade
+  expect_variable "$B" "$value"
+  move_and_check down1 "$B" "$A" downgrade
+  move_and_check down2 "$A" "$OLD2" downgrade
+  expect_variable "$OLD2" "$value"
+  af "$OLD2" connections get e2e_metadata -o json >"$SDIR/connection.json"
+  grep -q 'conn-secret' "$SDIR/connection.json" || fail "Airflow $OLD2 cannot decrypt the connection's password"
+}
 
-  reconcile down "$B" "$A" --allow-downgrade
-  expect_plan down 0 downgrade
-  migrate "$A"
-  expect_head "$A"
-  expect_rows_survived "after the downgrade back to $A"
+# move_and_check NAME CURRENT TARGET ACTION: both chart jobs, then the head and the seeded rows.
+move_and_check() {
+  reconcile "$1" "$2" "$3" --allow-downgrade
+  expect_plan "$1" 0 "$4"
+  migrate "$3"
+  expect_head "$3"
+  expect_rows_survived "$1" "after the $4 from $2 to $3"
+}
 
+expect_variable() { # expect_variable VERSION VALUE: that release decrypts and reads the seeded variable
   local read
-  read=$(af "$A" variables get e2e_variable 2>/dev/null | tail -n 1)
-  [[ $read == "$value" ]] || fail "Airflow $A reads the variable back as '$read', not '$value'"
-  af "$A" connections get e2e_metadata -o json >"$SDIR/connection.json"
-  grep -q 'conn-secret' "$SDIR/connection.json" || fail "Airflow $A cannot decrypt the connection's password"
+  read=$(af "$1" variables get e2e_variable 2>/dev/null | tail -n 1)
+  [[ $read == "$2" ]] || fail "Airflow $1 reads the variable back as '$read', not '$2'"
 }
 
 expect_undo_starts_at() { # expect_undo_starts_at NAME VERSION: the first revision undone is that release's head
