@@ -30,6 +30,11 @@ final class DatabaseOptions {
             description = "An environment variable holding the DB URL, e.g. AIRFLOW__DATABASE__SQL_ALCHEMY_CONN.")
     String variable;
 
+    @Option(names = "--missing-url-means-fresh",
+            description = "For a first install, where the metadata secret does not exist yet: an unset or empty"
+                    + " --db-url-env variable means a fresh database (action install) instead of an error.")
+    boolean missingUrlMeansFresh;
+
     @Option(names = "--db-timeout", paramLabel = "SECONDS", defaultValue = "120",
             description = "How long to wait for the database (and the reconcile lock) (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
@@ -63,13 +68,22 @@ final class DatabaseOptions {
         }
         if (variable != null) {
             String value = System.getenv(variable);
+            if ((value == null || value.isBlank()) && missingUrlMeansFresh) {
+                return Optional.empty();
+            }
             if (value == null || value.isBlank()) {
                 throw new ReconcileException(ErrorCode.USAGE, "environment variable " + variable + " is not set:"
-                        + " set it to the DB URL (the chart takes it from the <release>-metadata secret)");
+                        + " set it to the DB URL (the chart takes it from the Airflow release's metadata secret)");
             }
             return Optional.of(DatabaseUrl.parse(value));
         }
         return Optional.empty();
+    }
+
+    /** A first install before the metadata secret exists: nothing has been migrated yet. */
+    boolean urlMissingOnFirstInstall() {
+        return missingUrlMeansFresh && variable != null && url == null && file == null
+                && (System.getenv(variable) == null || System.getenv(variable).isBlank());
     }
 
     Duration timeout() {

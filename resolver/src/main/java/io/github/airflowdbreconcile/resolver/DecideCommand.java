@@ -86,6 +86,9 @@ abstract class DecideCommand extends MapCommand {
         if (given.isPresent()) {
             return given.get();
         }
+        if (chosen == Source.ALEMBIC_TABLE && database.isEmpty() && db.urlMissingOnFirstInstall()) {
+            return CurrentState.fresh(db.variable + " unset: a first install, before the metadata secret exists");
+        }
         if (chosen == Source.ALEMBIC_TABLE) {
             return database.orElseThrow(() -> usage("no current state: give --db-url, --db-url-file or --db-url-env"
                     + " (or --source running-pod-image|running-pod-exec with --release)")).readState();

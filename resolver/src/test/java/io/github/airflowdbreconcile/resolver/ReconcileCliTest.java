@@ -136,6 +136,14 @@ class ReconcileCliTest {
     }
 
     @Test
+    void shouldPlanAnInstallWhenTheDbUrlVariableIsUnsetOnAFirstInstall() {
+        CliRun run = CliRun.of("run", "--map", map, "--target-version", "3.0.6", "--db-url-env",
+                "AIRFLOW_DB_RECONCILE_TEST_UNSET", "--missing-url-means-fresh", "--output", "json");
+        assertEquals(ExitCodes.OK, run.exit(), run.err());
+        assertTrue(run.out().contains("\"action\" : \"install\""), run.out());
+    }
+
+    @Test
     void shouldNameAMissingMapFile() {
         CliRun run = CliRun.of("plan", "--map", dir.resolve("nope.json").toString(), "--current-revision", "r306",
                 "--target-version", "3.0.6");
