@@ -22,6 +22,10 @@
 {{- printf "%s-db-downgrade" (include "airflow-db-reconcile.fullname" . | trunc 50 | trimSuffix "-") }}
 {{- end }}
 
+{{- define "airflow-db-reconcile.restoreJobName" -}}
+{{- printf "%s-restore" (include "airflow-db-reconcile.fullname" . | trunc 54 | trimSuffix "-") }}
+{{- end }}
+
 {{/* The ConfigMap that carries the revision map. */}}
 {{- define "airflow-db-reconcile.mapName" -}}
 {{- printf "%s-map" (include "airflow-db-reconcile.fullname" . | trunc 59 | trimSuffix "-") }}
@@ -83,10 +87,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{/*
 Annotations that order an object before the Job: a Helm hook with a lower weight, or, without Helm
 hooks, an Argo CD PreSync hook with an earlier wave (a plain object would be applied after PreSync).
+Helm deletes succeeded hooks, so with allowDowngrade they come back for the restore Job after the change.
 */}}
 {{- define "airflow-db-reconcile.supportAnnotations" -}}
 {{- if .Values.migrateDatabaseJob.useHelmHooks -}}
-helm.sh/hook: {{ include "airflow-db-reconcile.hookEvents" . }}
+helm.sh/hook: {{ include "airflow-db-reconcile.hookEvents" . }}{{ if .Values.migrateDatabaseJob.allowDowngrade }},post-upgrade,post-rollback{{ end }}
 helm.sh/hook-weight: "-20"
 helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
 {{- else -}}

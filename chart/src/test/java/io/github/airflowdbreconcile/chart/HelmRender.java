@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,14 +36,26 @@ final class HelmRender {
     private static final String HIDDEN_HOOK = "hidden.test/helm.sh-hook";
     private static final String ESCAPED_HOOK = "helm\\.sh/hook";
     private static final String ESCAPED_HIDDEN_HOOK = "hidden\\.test/helm\\.sh-hook";
-    private static Path copy;
+    private static final Map<Boolean, Path> COPIES = new HashMap<>();
 
     private HelmRender() {
     }
 
     /** Renders with these {@code --set} values (keys in Helm's --set syntax, dots in names escaped). */
     static Rendered template(Map<String, String> values) {
-        TemplateCommand command = command();
+        return template(values, false);
+    }
+
+    /**
+     * Renders as {@code helm upgrade} would: {@code helm template} always renders an install, so the copy reads
+     * {@code .Release.IsUpgrade} (false here) where the chart reads {@code .Release.IsInstall}.
+     */
+    static Rendered templateUpgrade(String... keysAndValues) {
+        return template(pairs(keysAndValues), true);
+    }
+
+    private static Rendered template(Map<String, String> values, boolean upgrade) {
+        TemplateCommand command = command(upgrade);
         for (Map.Entry<String, String> value : values.entrySet()) {
             command = command.set(value.getKey().replace(ESCAPED_HOOK, ESCAPED_HIDDEN_HOOK), value.getValue());
         }
@@ -52,16 +65,16 @@ final class HelmRender {
     /** Renders with a values file of this content (for values --set would turn into numbers or booleans). */
     static Rendered templateWithValuesFile(String yaml) {
         try {
-            Path file = Files.createTempFile(chartCopy().getParent(), "values", ".yaml");
+            Path file = Files.createTempFile(chartCopy(false).getParent(), "values", ".yaml");
             Files.writeString(file, yaml.replace(HOOK, HIDDEN_HOOK), StandardCharsets.UTF_8);
-            return parse(command().withValuesFile(file).call());
+            return parse(command(false).withValuesFile(file).call());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static TemplateCommand command() {
-        return new Helm(chartCopy()).template().withName(RELEASE).withNamespace(NAMESPACE);
+    private static TemplateCommand command(boolean upgrade) {
+        return new Helm(chartCopy(upgrade)).template().withName(RELEASE).withNamespace(NAMESPACE);
     }
 
     static Rendered template() {
@@ -70,11 +83,15 @@ final class HelmRender {
 
     /** Pairs of --set key and value, in order. */
     static Rendered template(String... keysAndValues) {
+        return template(pairs(keysAndValues));
+    }
+
+    private static Map<String, String> pairs(String... keysAndValues) {
         Map<String, String> values = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
             values.put(keysAndValues[i], keysAndValues[i + 1]);
         }
-        return template(values);
+        return values;
     }
 
     /**
@@ -84,7 +101,7 @@ final class HelmRender {
     static Rendered templateUmbrella(String umbrellaValuesYaml) {
         try {
             Path umbrella = Files.createTempDirectory("umbrella").resolve("my-airflow");
-            copyTree(chartCopy(), umbrella.resolve("charts/airflow-db-reconcile"));
+            copyTree(chartCopy(false), umbrella.resolve("charts/airflow-db-reconcile"));
             Files.writeString(umbrella.resolve("Chart.yaml"), """
                     apiVersion: v2
                     name: my-airflow
@@ -145,16 +162,16 @@ final class HelmRender {
         return doc;
     }
 
-    private static synchronized Path chartCopy() {
-        if (copy == null) {
+    private static synchronized Path chartCopy(boolean upgrade) {
+        return COPIES.computeIfAbsent(upgrade, u -> {
             try {
-                copy = Files.createTempDirectory("chart-under-test").resolve("airflow-db-reconcile");
-                copyChart(ChartFiles.chartDir(), copy);
+                Path copy = Files.createTempDirectory("chart-under-test").resolve("airflow-db-reconcile");
+                copyChart(ChartFiles.chartDir(), copy, u);
+                return copy;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }
-        return copy;
+        });
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
@@ -170,7 +187,7 @@ final class HelmRender {
         }
     }
 
-    private static void copyChart(Path from, Path to) throws IOException {
+    private static void copyChart(Path from, Path to, boolean upgrade) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 Path relative = from.relativize(file);
@@ -181,8 +198,9 @@ final class HelmRender {
                 if (Files.isDirectory(file)) {
                     Files.createDirectories(target);
                 } else if (relative.startsWith("templates")) {
-                    String text = Files.readString(file, StandardCharsets.UTF_8);
-                    Files.writeString(target, text.replace(HOOK, HIDDEN_HOOK), StandardCharsets.UTF_8);
+                    String text = Files.readString(file, StandardCharsets.UTF_8).replace(HOOK, HIDDEN_HOOK);
+                    Files.writeString(target, upgrade ? text.replace(".Release.IsInstall", ".Release.IsUpgrade")
+                            : text, StandardCharsets.UTF_8);
                 } else {
                     Files.copy(file, target);
                 }

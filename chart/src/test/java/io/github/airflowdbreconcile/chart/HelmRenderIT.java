@@ -14,7 +14,7 @@ class HelmRenderIT {
 
         Rendered original = HelmRender.templateOriginal(values);
 
-        assertEquals(5, original.docs().size(), original.kinds()::toString);
+        assertEquals(6, original.docs().size(), original.kinds()::toString);
         assertEquals(original.docs(), HelmRender.template(values).docs());
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,15 +34,36 @@ class HooksIT {
     }
 
     @Test
-    void shouldCreateTheMapAndRbacAsEarlierHooksOfTheSameEvents() {
+    void shouldCreateTheMapAndRbacAsEarlierHooksOfTheSameEventsAndAgainForTheRestoreJob() {
         Rendered rendered = HelmRender.template("migrateDatabaseJob.allowDowngrade", "true");
 
         List<ObjectNode> support = rendered.docs().stream().filter(d -> !"Job".equals(d.path("kind").asText())).toList();
         assertEquals(4, support.size(), rendered.kinds()::toString);
         assertAll(support.stream().map(doc -> () -> assertEquals(Map.of(
-                HOOK, "pre-install,pre-upgrade,pre-rollback",
+                HOOK, "pre-install,pre-upgrade,pre-rollback,post-upgrade,post-rollback",
                 WEIGHT, "-20",
                 DELETE, "before-hook-creation,hook-succeeded"), Rendered.annotations(doc), doc.path("kind").asText())));
+    }
+
+    @Test
+    void shouldRestoreTheWritersAfterTheReleaseChangedWhenDowngradeIsAllowed() {
+        Rendered rendered = HelmRender.template("migrateDatabaseJob.allowDowngrade", "true");
+
+        ObjectNode restore = rendered.restoreJob().orElseThrow();
+        assertEquals(Map.of(HOOK, "post-upgrade,post-rollback", WEIGHT, "-10",
+                DELETE, "before-hook-creation,hook-succeeded"), Rendered.annotations(restore));
+        List<String> args = new ArrayList<>();
+        restore.path("spec").path("template").path("spec").path("containers").get(0).path("args")
+                .forEach(a -> args.add(a.asText()));
+        assertEquals(List.of("restore", "--namespace", "$(POD_NAMESPACE)", "--release", "prod", "--component-label",
+                "component", "--pod-timeout", "300"), args);
+    }
+
+    @Test
+    void shouldRenderNoRestoreJobWhenNoDowngradeCanScaleWritersDown() {
+        assertTrue(HelmRender.template().restoreJob().isEmpty());
+        assertTrue(HelmRender.template("migrateDatabaseJob.downgrade.currentVersionSource", "running-pod-exec")
+                .restoreJob().isEmpty());
     }
 
     @Test
@@ -59,6 +81,8 @@ class HooksIT {
 
         assertEquals(Map.of(ARGO_HOOK, "PreSync", ARGO_WAVE, "-10", ARGO_DELETE, "BeforeHookCreation,HookSucceeded"),
                 Rendered.annotations(rendered.job()));
+        assertEquals(Map.of(ARGO_HOOK, "PostSync", ARGO_WAVE, "-10", ARGO_DELETE, "BeforeHookCreation,HookSucceeded"),
+                Rendered.annotations(rendered.restoreJob().orElseThrow()));
         // Argo CD applies plain objects only after the PreSync phase, so the map and RBAC are PreSync
         // hooks too, in an earlier wave; a new chart version's map is then in place before its Job runs.
         List<ObjectNode> support = rendered.docs().stream().filter(d -> !"Job".equals(d.path("kind").asText())).toList();

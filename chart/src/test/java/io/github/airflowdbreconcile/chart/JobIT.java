@@ -19,20 +19,33 @@ class JobIT {
 
     @Test
     void shouldRunTheReconcilerWithTheContractArguments() {
-        Rendered rendered = HelmRender.template();
+        Rendered rendered = HelmRender.templateUpgrade();
 
         assertEquals(List.of("run",
                 "--map", "/etc/airflow-db-reconcile/revision-map.json",
                 "--target-version", ChartFiles.values().path("airflowVersion").asText(),
                 "--db-url-env", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
                 "--source", "alembic-table",
+                "--db-timeout", "120",
+                "--exec-timeout", "3600",
                 "--namespace", "$(POD_NAMESPACE)",
                 "--release", HelmRender.RELEASE,
                 "--component-label", "component",
-                "--db-timeout", "120",
-                "--pod-timeout", "300",
-                "--exec-timeout", "3600"), rendered.args());
+                "--pod-timeout", "300"), rendered.args());
+        assertTrue(env(rendered, "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN").path("valueFrom").path("secretKeyRef")
+                .path("optional").isMissingNode());
         assertEquals("prod-airflow-db-reconcile-db-downgrade", rendered.job().path("metadata").path("name").asText());
+    }
+
+    @Test
+    void shouldTreatAMissingMetadataSecretOnAFirstInstallAsAFreshDatabase() {
+        // Before the Airflow release's first install its secret does not exist; on upgrades it must.
+        Rendered rendered = HelmRender.template();
+
+        assertTrue(rendered.args().contains("--missing-url-means-fresh"), rendered.args()::toString);
+        assertTrue(env(rendered, "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN").path("valueFrom").path("secretKeyRef")
+                .path("optional").asBoolean());
+        assertFalse(HelmRender.templateUpgrade().args().contains("--missing-url-means-fresh"));
     }
 
     @Test

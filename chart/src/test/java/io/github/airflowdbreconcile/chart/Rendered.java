@@ -27,8 +27,21 @@ record Rendered(List<ObjectNode> docs) {
         return find(kind).orElseThrow(() -> new AssertionError("no " + kind + " rendered; got " + kinds()));
     }
 
+    /** The downgrade Job that runs before the release changes. */
     ObjectNode job() {
-        return get("Job");
+        return jobNamed("-db-downgrade");
+    }
+
+    /** The Job that scales the writers back up after the release changed. */
+    Optional<ObjectNode> restoreJob() {
+        return docs.stream().filter(d -> "Job".equals(d.path("kind").asText()))
+                .filter(d -> d.path("metadata").path("name").asText().endsWith("-restore")).findFirst();
+    }
+
+    private ObjectNode jobNamed(String suffix) {
+        return docs.stream().filter(d -> "Job".equals(d.path("kind").asText()))
+                .filter(d -> d.path("metadata").path("name").asText().endsWith(suffix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no Job *" + suffix + " rendered; got " + kinds()));
     }
 
     JsonNode podSpec() {
