@@ -9,6 +9,7 @@
 #        E2E_KEEP=1 keeps the work dir (logs, dumps) and prints where it is.
 # Prints one `PASS scenario N: ...` / `FAIL scenario N: ...: why` line per scenario and `N passed, M failed`.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR/..
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO"
 
@@ -19,16 +20,18 @@ B=3.1.8           # a 3.1.x
 NEWEST=3.3.2      # newest final release on PyPI when this was written
 BELOW_SQUASH=2.5.3 # a 2.x release below 3.x's floor (the 2.6.2 squash)
 
-# shellcheck source=e2e/pg.sh
+# shellcheck source=scripts/e2e/pg.sh
 source "$REPO/scripts/e2e/pg.sh"
-# shellcheck source=e2e/venvs.sh
+# shellcheck source=scripts/e2e/venvs.sh
 source "$REPO/scripts/e2e/venvs.sh"
-# shellcheck source=e2e/lib.sh
+# shellcheck source=scripts/e2e/lib.sh
 source "$REPO/scripts/e2e/lib.sh"
-# shellcheck source=e2e/scenarios.sh
+# shellcheck source=scripts/e2e/scenarios.sh
 source "$REPO/scripts/e2e/scenarios.sh"
 
 started=$SECONDS
+# Only what the scenarios set may steer Airflow: a developer's own AIRFLOW_HOME or AIRFLOW__* would leak in.
+while read -r variable; do unset "$variable"; done < <(compgen -e | grep '^AIRFLOW' || true)
 say() { printf 'e2e: %s\n' "$*" >&2; }
 
 if [[ $# -gt 0 ]]; then SELECTED=("$@"); else SELECTED=(1 2 3 4 5 6 7 8 9); fi

@@ -24,7 +24,7 @@ need_venv() {
 
 # The environment the chart gives Airflow: a home of its own per release (2.x and 3.x configs differ), one Fernet
 # key for the whole deployment (so variables written by one release are read by the other), no examples.
-airflow_env() { # airflow_env VERSION DB -> env assignments
+airflow_env() { # airflow_env VERSION -> env assignments, one a line
   printf '%s\n' "AIRFLOW_HOME=$SDIR/home-$1" "AIRFLOW__CORE__LOAD_EXAMPLES=False" \
     "AIRFLOW__CORE__FERNET_KEY=$FERNET_KEY" "AIRFLOW__CORE__DAGS_FOLDER=$DAGS_DIR"
 }
@@ -41,9 +41,9 @@ af_on() {
 }
 af() { af_on "$DB" "$@"; }
 
-# migrate VERSION [DB]: what the official chart's migrateDatabaseJob runs with the release's image.
+# migrate VERSION: what the official chart's migrateDatabaseJob runs with the release's image.
 migrate() {
-  af_on "${2:-$DB}" "$1" db migrate || fail "Airflow $1's airflow db migrate exited $?"
+  af "$1" db migrate || fail "Airflow $1's airflow db migrate exited $?"
 }
 
 check_migrations() {

@@ -2,6 +2,7 @@
 # The scenarios of issue 6. Each starts from its own database and asserts the real alembic_version afterwards.
 # Releases: OLD2 (newest 2.10.x), A (3.0.x), B (3.1.x), NEWEST (newest final release); set in scripts/e2e.sh.
 
+# shellcheck disable=SC2034 # read by scripts/e2e.sh
 SCENARIO_NAMES=(
   [1]="fresh database -> install, then the target's migrate"
   [2]="same release again -> none, nothing written"

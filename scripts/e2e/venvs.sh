@@ -57,8 +57,10 @@ ensure_uv() {
 ensure_venv() { # ensure_venv VERSION LOGFILE
   local version=$1 log=$2 dir exclude requirements python spec home
   dir=$(venv_dir "$version")
-  exclude=$(release_field "$version" 2) && requirements=$(release_field "$version" 3) \
-    || { echo "no release $version in E2E_RELEASES" >"$log"; return 1; }
+  if ! exclude=$(release_field "$version" 2) || ! requirements=$(release_field "$version" 3); then
+    echo "no release $version in E2E_RELEASES" >"$log"
+    return 1
+  fi
   python=$(find_python) || { echo "no Python ${E2E_PYTHONS[*]} on this machine" >"$log"; return 1; }
   spec="python=$("$python" -c 'import platform; print(platform.python_version())') exclude-newer=$exclude uv=$UV_VERSION $requirements"
   if [[ -f $dir/.e2e-complete && $(cat "$dir/.e2e-complete") == "$spec" ]]; then
