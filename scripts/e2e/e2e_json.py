@@ -1,6 +1,7 @@
 """Reads the revision map and the resolver's JSON plan for scripts/e2e.sh (stdlib only).
 
   e2e_json.py head MAP VERSION        the release's schema head
+  e2e_json.py floor MAP VERSION       the lowest schema the release's own files can downgrade to
   e2e_json.py has-version MAP VERSION exit 0 when the map lists the release
   e2e_json.py newest MAP              the newest release in the map
   e2e_json.py field PLAN FIELD        a field of the plan printed by `run --output json`
@@ -21,11 +22,11 @@ def _version_key(version):
 
 def main(argv):
     command, path, *rest = argv
-    if command == "head":
+    if command in ("head", "floor"):
         release = _load(path)["versions"].get(rest[0])
         if release is None:
             sys.exit(f"{path} has no release {rest[0]}")
-        print(release["head"])
+        print(release[command])
     elif command == "has-version":
         sys.exit(0 if rest[0] in _load(path)["versions"] else 1)
     elif command == "newest":

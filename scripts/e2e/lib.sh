@@ -142,6 +142,13 @@ reconcile() {
   fi
 }
 
+expect_floor() { # expect_floor NAME VERSION: the plan's floor is the base of that release's own files (the map's)
+  local floor
+  floor=$(plan_field "$1" floor)
+  [[ $floor == "$(python3 "$REPO/scripts/e2e/e2e_json.py" floor "$MAP" "$2")" ]] \
+    || fail "the plan's floor is $floor, not Airflow $2's floor $(python3 "$REPO/scripts/e2e/e2e_json.py" floor "$MAP" "$2")"
+}
+
 plan_field() { python3 "$REPO/scripts/e2e/e2e_json.py" field "$SDIR/$1.json" "$2"; }
 
 expect_plan() { # expect_plan NAME EXIT ACTION

@@ -64,6 +64,7 @@ scenario_5() {
   reconcile plan "$B" "$A" --allow-downgrade
   expect_plan plan 0 downgrade
   expect_undo_starts_at plan "$B"
+  expect_floor plan "$B"
   expect_head "$A"
   migrate "$A"
   expect_head "$A"
@@ -76,6 +77,7 @@ scenario_6() {
   reconcile plan "$A" "$OLD2" --allow-downgrade
   expect_plan plan 0 downgrade
   expect_undo_starts_at plan "$A"
+  expect_floor plan "$A"
   expect_head "$OLD2"
   # Airflow's downgrade below 3.0 recreates the FAB tables that 2.x owns (3.x moved them to the FAB provider).
   local table missing=
@@ -104,6 +106,7 @@ scenario_7() {
   snapshot "$SDIR/before.sql"
   reconcile plan "$A" "$BELOW_SQUASH" --allow-downgrade
   expect_plan plan 5 refuse
+  expect_floor plan "$A"
   [[ $(plan_field plan reason) != null ]] || fail "the refusal gives no reason"
   expect_unchanged "$SDIR/before.sql" "an impossible move"
   expect_head "$A"
