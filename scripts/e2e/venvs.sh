@@ -36,7 +36,7 @@ airflow_bin() { printf '%s/bin/airflow' "$(venv_dir "$1")"; }
 find_python() {
   local minor candidate
   for minor in "${E2E_PYTHONS[@]}"; do
-    for candidate in $(compgen -G "$HOME/.pyenv/versions/$minor.*/bin/python$minor" | sort -V -r) \
+    for candidate in $(compgen -G "${PYENV_ROOT:-$HOME/.pyenv}/versions/$minor.*/bin/python$minor" | sort -V -r) \
         $(command -v "python$minor" || true); do
       [[ -x $candidate ]] && "$candidate" -c 'import venv' 2>/dev/null && { echo "$candidate"; return 0; }
     done
@@ -44,7 +44,19 @@ find_python() {
   return 1
 }
 
-ensure_uv() {
+# Two runs on one machine (a developer's and CI's) must not build the same directory at once.
+locked() { # locked NAME COMMAND...: runs the command holding an exclusive lock in the cache
+  mkdir -p "$E2E_CACHE/locks"
+  (
+    flock 9
+    "${@:2}"
+  ) 9>"$E2E_CACHE/locks/$1.lock"
+}
+
+ensure_uv() { locked "uv-$UV_VERSION" build_uv; }
+ensure_venv() { locked "venv-$1" build_venv "$@"; }
+
+build_uv() {
   [[ -x $UV_BIN ]] && "$UV_BIN" --version >/dev/null 2>&1 && return 0
   local dir=$E2E_CACHE/tools/uv-$UV_VERSION
   rm -rf "$dir"
@@ -54,7 +66,7 @@ ensure_uv() {
 
 # Builds (or reuses) the venv of one release. The marker holds the full spec and is written only after a smoke
 # test, so a half-installed or differently specified venv is rebuilt.
-ensure_venv() { # ensure_venv VERSION LOGFILE
+build_venv() { # build_venv VERSION LOGFILE
   local version=$1 log=$2 dir exclude requirements python spec home
   dir=$(venv_dir "$version")
   if ! exclude=$(release_field "$version" 2) || ! requirements=$(release_field "$version" 3); then
