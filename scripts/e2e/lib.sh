@@ -122,17 +122,24 @@ ensure_template() {
 
 # reconcile NAME CURRENT TARGET [EXTRA...]: the chart's reconcile job, with the local executor standing in for the
 # exec into a running pod: the airflow of the CURRENT release runs any downgrade. Sets RC; the plan lands in
-# $SDIR/NAME.json and the log in $SDIR/NAME.err. The job gets the DB URL but no AIRFLOW__DATABASE__SQL_ALCHEMY_CONN:
-# the resolver must hand Airflow the connection itself.
+# $SDIR/NAME.json and the log in $SDIR/NAME.err.
+# RECONCILE_DB=url (default): --db-url and no AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, so the resolver must hand Airflow
+# the connection itself. RECONCILE_DB=env: the chart's own arguments, the URL in that variable (--db-url-env).
 reconcile() {
   local name=$1 current=$2 target=$3
   shift 3
-  local -a envs
+  local -a envs db_args
   mapfile -t envs < <(airflow_env "$current")
-  echo "+ reconcile run --target-version $target --airflow-bin <Airflow $current> $*"
+  if [[ ${RECONCILE_DB:-url} == env ]]; then
+    envs+=("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=$(sqlalchemy_url "$DB")")
+    db_args=(--db-url-env AIRFLOW__DATABASE__SQL_ALCHEMY_CONN --source alembic-table)
+  else
+    db_args=(--db-url "$(sqlalchemy_url "$DB")")
+  fi
+  echo "+ reconcile run --target-version $target --airflow-bin <Airflow $current> (DB from ${RECONCILE_DB:-url}) $*"
   RC=0
   env -u AIRFLOW__DATABASE__SQL_ALCHEMY_CONN "${envs[@]}" timeout 1200 \
-    java -jar "$JAR" run --map "$MAP" --target-version "$target" --db-url "$(sqlalchemy_url "$DB")" \
+    java -jar "$JAR" run --map "$MAP" --target-version "$target" "${db_args[@]}" \
     --executor local --airflow-bin "$(airflow_bin "$current")" --output json "$@" \
     >"$SDIR/$name.json" 2>"$SDIR/$name.err" || RC=$?
   cat "$SDIR/$name.json" "$SDIR/$name.err"

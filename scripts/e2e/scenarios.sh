@@ -75,6 +75,7 @@ scenario_5() {
 
 scenario_6() {
   need_venv "$OLD2" "$A"
+  RECONCILE_DB='env' # as the chart passes the database
   db_at "$A"
   reconcile plan "$A" "$OLD2" --allow-downgrade
   expect_plan plan 0 downgrade
@@ -151,6 +152,7 @@ expect_rows_survived() { # expect_rows_survived STEP WHEN
 # deployments move: OLD2 -> A -> B -> A -> OLD2, the rows checked after every step.
 scenario_9() {
   need_venv "$OLD2" "$A" "$B"
+  RECONCILE_DB='env' # as the chart passes the database
   db_at "$OLD2"
   local value='round trip: "quoted" & ünïcode'
   af "$OLD2" connections add e2e_metadata --conn-type postgres --conn-host db.example.invalid --conn-port 5432 \
