@@ -139,77 +139,83 @@ public final class ArchiveReleaseReader {
     }
 
     private static Contents readWheel(Path archive) throws IOException {
-        String metadata = null;
-        String dbModule = null;
-        Map<String, String> migrations = new TreeMap<>();
+        Entries entries = new Entries(WHEEL_METADATA, "METADATA");
         try (ZipFile zip = ZipFile.builder().setPath(archive).get()) {
             for (ZipArchiveEntry entry : Collections.list(zip.getEntries())) {
-                String name = entry.getName();
-                if (entry.isDirectory()) {
-                    continue;
-                }
-                Matcher migration = MIGRATION.matcher(name);
-                if (migration.find() && GitReleaseReader.isMigration(migration.group(1))) {
-                    migrations.put(migration.group(1), text(zip.getInputStream(entry)));
-                } else if (WHEEL_METADATA.matcher(name).matches()) {
-                    metadata = text(zip.getInputStream(entry));
-                } else if (DB_MODULE.matcher(name).find()) {
-                    dbModule = text(zip.getInputStream(entry));
+                if (!entry.isDirectory()) {
+                    entries.accept(entry.getName(), () -> zip.getInputStream(entry));
                 }
             }
         }
-        return contents(archive, metadata, "METADATA", migrations, dbModule, sha256(archive));
+        return entries.contents(archive, sha256(archive));
     }
 
     private static Contents readSdist(Path archive) throws IOException {
-        String metadata = null;
-        String dbModule = null;
-        Map<String, String> migrations = new TreeMap<>();
+        Entries entries = new Entries(SDIST_METADATA, "PKG-INFO");
         MessageDigest digest = sha256();
         try (InputStream file = new DigestInputStream(new BufferedInputStream(Files.newInputStream(archive)), digest);
              TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(file))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
-                if (!entry.isFile()) {
-                    continue;
-                }
-                String name = entry.getName();
-                Matcher migration = MIGRATION.matcher(name);
-                if (migration.find() && GitReleaseReader.isMigration(migration.group(1))) {
-                    migrations.put(migration.group(1), text(tar));
-                } else if (SDIST_METADATA.matcher(name).matches()) {
-                    metadata = text(tar);
-                } else if (DB_MODULE.matcher(name).find()) {
-                    dbModule = text(tar);
+                if (entry.isFile()) {
+                    entries.accept(entry.getName(), () -> tar);
                 }
             }
             file.transferTo(OutputStream.nullOutputStream());
         }
-        return contents(archive, metadata, "PKG-INFO", migrations, dbModule,
-                "sha256:" + HexFormat.of().formatHex(digest.digest()));
+        return entries.contents(archive, "sha256:" + HexFormat.of().formatHex(digest.digest()));
     }
 
-    private static Contents contents(Path archive, String metadata, String metadataName, Map<String, String> migrations,
-                                     String dbModule, String digest) {
-        if (metadata == null) {
-            throw new ReconcileException(ErrorCode.ARCHIVE, "archive " + archive.getFileName() + " has no "
-                    + metadataName + ": pass a wheel or sdist as published on PyPI");
+    /** Opens an entry's content only when it is one to keep. */
+    private interface Opener {
+        InputStream open() throws IOException;
+    }
+
+    /** What the reading of either kind of archive keeps: migrations, metadata and db.py. */
+    private static final class Entries {
+        private final Pattern metadataPath;
+        private final String metadataName;
+        private final Map<String, String> migrations = new TreeMap<>();
+        private String metadata;
+        private String dbModule;
+
+        Entries(Pattern metadataPath, String metadataName) {
+            this.metadataPath = metadataPath;
+            this.metadataName = metadataName;
         }
-        String name = null;
-        String version = null;
-        Matcher field = FIELD.matcher(header(metadata));
-        while (field.find()) {
-            if (field.group(1).equals("Name") && name == null) {
-                name = field.group(2).toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "-");
-            } else if (field.group(1).equals("Version") && version == null) {
-                version = field.group(2);
+
+        void accept(String path, Opener open) throws IOException {
+            Matcher migration = MIGRATION.matcher(path);
+            if (migration.find() && GitReleaseReader.isMigration(migration.group(1))) {
+                migrations.put(migration.group(1), text(open.open()));
+            } else if (metadataPath.matcher(path).matches()) {
+                metadata = text(open.open());
+            } else if (DB_MODULE.matcher(path).find()) {
+                dbModule = text(open.open());
             }
         }
-        if (name == null || version == null) {
-            throw new ReconcileException(ErrorCode.ARCHIVE, "archive " + archive.getFileName() + ": its "
-                    + metadataName + " names no Name or Version");
+
+        Contents contents(Path archive, String digest) {
+            if (metadata == null) {
+                throw new ReconcileException(ErrorCode.ARCHIVE, "archive " + archive.getFileName() + " has no "
+                        + metadataName + ": pass a wheel or sdist as published on PyPI");
+            }
+            String name = null;
+            String version = null;
+            Matcher field = FIELD.matcher(header(metadata));
+            while (field.find()) {
+                if (field.group(1).equals("Name") && name == null) {
+                    name = field.group(2).toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "-");
+                } else if (field.group(1).equals("Version") && version == null) {
+                    version = field.group(2);
+                }
+            }
+            if (name == null || version == null) {
+                throw new ReconcileException(ErrorCode.ARCHIVE, "archive " + archive.getFileName() + ": its "
+                        + metadataName + " names no Name or Version");
+            }
+            return new Contents(archive, name, AirflowVersion.parse(version), digest, migrations, dbModule);
         }
-        return new Contents(archive, name, AirflowVersion.parse(version), digest, migrations, dbModule);
     }
 
     /** Metadata headers end at the first blank line; the long description after it may quote anything. */
