@@ -60,11 +60,6 @@ public record AirflowVersion(int[] release, String prePhase, int preNumber, int 
         return prePhase != null || dev != ABSENT;
     }
 
-    /** True for a plain {@code X.Y.Z} release, the kind mapgen takes by default. */
-    public boolean isFinal() {
-        return !isPreRelease() && post == ABSENT;
-    }
-
     public int major() {
         return release[0];
     }

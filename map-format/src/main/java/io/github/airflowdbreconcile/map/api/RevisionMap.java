@@ -35,10 +35,6 @@ public final class RevisionMap {
         this.warnings = List.copyOf(warnings);
     }
 
-    public int format() {
-        return FORMAT;
-    }
-
     public Generator generator() {
         return generator;
     }

@@ -31,10 +31,10 @@ class AirflowVersionTest {
 
     @Test
     void shouldTellFinalFromPreRelease() {
-        assertTrue(AirflowVersion.parse("3.1.5").isFinal());
+        assertFalse(AirflowVersion.parse("3.1.5").isPreRelease());
         assertTrue(AirflowVersion.parse("3.1.0rc1").isPreRelease());
         assertTrue(AirflowVersion.parse("3.1.0.dev0").isPreRelease());
-        assertFalse(AirflowVersion.parse("3.1.0.post1").isFinal());
+        assertFalse(AirflowVersion.parse("3.1.0.post1").isPreRelease());
     }
 
     @Test
