@@ -44,34 +44,34 @@ public final class AdvisoryLock implements AutoCloseable {
     }
 
     private static boolean tryLock(Connection connection, DatabaseUrl.Kind kind) throws SQLException {
-        String sql = kind == DatabaseUrl.Kind.POSTGRESQL
-                ? "SELECT CASE WHEN pg_try_advisory_lock(?) THEN 1 ELSE 0 END"
-                : "SELECT GET_LOCK(?, 0)";
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            if (kind == DatabaseUrl.Kind.POSTGRESQL) {
-                statement.setLong(1, POSTGRES_KEY);
-            } else {
-                statement.setString(1, MYSQL_NAME);
-            }
-            try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() && rs.getInt(1) == 1;
-            }
+        try (PreparedStatement statement = statement(connection, kind,
+                "SELECT CASE WHEN pg_try_advisory_lock(?) THEN 1 ELSE 0 END", "SELECT GET_LOCK(?, 0)");
+             ResultSet rs = statement.executeQuery()) {
+            return rs.next() && rs.getInt(1) == 1;
         }
     }
 
     /** Releases the lock; closing the session would too, so a failure here is not worth reporting twice. */
     @Override
     public void close() {
-        String sql = kind == DatabaseUrl.Kind.POSTGRESQL ? "SELECT pg_advisory_unlock(?)" : "SELECT RELEASE_LOCK(?)";
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            if (kind == DatabaseUrl.Kind.POSTGRESQL) {
-                statement.setLong(1, POSTGRES_KEY);
-            } else {
-                statement.setString(1, MYSQL_NAME);
-            }
+        try (PreparedStatement statement = statement(connection, kind, "SELECT pg_advisory_unlock(?)",
+                "SELECT RELEASE_LOCK(?)")) {
             statement.execute();
         } catch (SQLException e) {
             // The session ends right after; the server drops the lock with it.
         }
+    }
+
+    /** The PostgreSQL or the MySQL statement, bound to this lock's key. */
+    private static PreparedStatement statement(Connection connection, DatabaseUrl.Kind kind, String postgres,
+                                               String mysql) throws SQLException {
+        if (kind == DatabaseUrl.Kind.POSTGRESQL) {
+            PreparedStatement statement = connection.prepareStatement(postgres);
+            statement.setLong(1, POSTGRES_KEY);
+            return statement;
+        }
+        PreparedStatement statement = connection.prepareStatement(mysql);
+        statement.setString(1, MYSQL_NAME);
+        return statement;
     }
 }
