@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -20,29 +21,32 @@ import java.util.function.Supplier;
  */
 public final class StatusServer implements AutoCloseable {
     private final HttpServer server;
+    private final ExecutorService threads;
     private final Supplier<SchemaStatus> status;
     private final AtomicLong reads = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
 
-    private StatusServer(HttpServer server, Supplier<SchemaStatus> status) {
+    private StatusServer(HttpServer server, ExecutorService threads, Supplier<SchemaStatus> status) {
         this.server = server;
+        this.threads = threads;
         this.status = status;
     }
 
     /** Starts serving on {@code address}; port 0 picks a free one. */
     public static StatusServer start(InetSocketAddress address, Supplier<SchemaStatus> status) throws IOException {
         HttpServer http = HttpServer.create(address, 0);
-        StatusServer server = new StatusServer(http, status);
+        ExecutorService threads = Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "status-server");
+            thread.setDaemon(true);
+            return thread;
+        });
+        StatusServer server = new StatusServer(http, threads, status);
         http.createContext("/v1/status", exchange -> server.handle(exchange, server::status));
         http.createContext("/healthz", exchange -> server.handle(exchange, () -> new Reply(200, "text/plain", "ok\n")));
         http.createContext("/metrics", exchange -> server.handle(exchange, server::metrics));
         http.createContext("/", exchange -> server.handle(exchange,
                 () -> new Reply(404, "text/plain", "not found: use /v1/status, /healthz or /metrics\n")));
-        http.setExecutor(Executors.newFixedThreadPool(2, runnable -> {
-            Thread thread = new Thread(runnable, "status-server");
-            thread.setDaemon(true);
-            return thread;
-        }));
+        http.setExecutor(threads);
         http.start();
         return server;
     }
@@ -54,6 +58,8 @@ public final class StatusServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        // HttpServer.stop leaves the executor it was given running.
+        threads.shutdownNow();
     }
 
     private record Reply(int code, String type, String body) {}
@@ -101,8 +107,8 @@ public final class StatusServer implements AutoCloseable {
             // Reported as airflow_db_reconcile_database_up 0.
         }
         StringBuilder text = new StringBuilder();
-        gauge(text, "airflow_db_reconcile_database_up", "Whether the last read of alembic_version succeeded.",
-                current == null ? "" : "", current == null ? 0 : 1);
+        gauge(text, "airflow_db_reconcile_database_up", "Whether the last read of alembic_version succeeded.", "",
+                current == null ? 0 : 1);
         if (current != null) {
             String labels = "{state=\"" + escape(current.state()) + "\",revision=\""
                     + escape(current.currentRevision() == null ? "" : current.currentRevision()) + "\",versions=\""
@@ -130,15 +136,17 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private static void gauge(StringBuilder text, String name, String help, String labels, long value) {
-        text.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" gauge\n")
-                .append(name).append(labels).append(' ').append(value).append('\n');
+        metric(text, "gauge", name, help, labels, value);
     }
 
     private static void counter(StringBuilder text, String name, String help, long value) {
+        metric(text, "counter", name, help, "", value);
+    }
+
+    private static void metric(StringBuilder text, String type, String name, String help, String labels, long value) {
         text.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" counter\n")
-                .append(name).append(' ').append(value).append('\n');
+                .append("# TYPE ").append(name).append(' ').append(type).append('\n')
+                .append(name).append(labels).append(' ').append(value).append('\n');
     }
 
     private static String escape(String value) {
