@@ -1,6 +1,6 @@
 package io.github.airflowdbreconcile.resolver;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.airflowdbreconcile.resolver.internal.Cluster;
 import io.github.airflowdbreconcile.resolver.internal.Workloads;
@@ -22,7 +22,7 @@ final class RestoreCommand extends BaseCommand {
             changes = new Workloads(cluster, log()).restore();
         }
         if (output == Output.json) {
-            ObjectNode node = new ObjectMapper().createObjectNode();
+            ObjectNode node = JsonNodeFactory.instance.objectNode();
             changes.forEach(node.putArray("restored")::add);
             out().println(node.toPrettyString());
         } else {

@@ -68,7 +68,8 @@ public final class PlanPrinter {
         versions.forEach(v -> array.add(v.toString()));
     }
 
-    private static String joined(List<AirflowVersion> versions) {
+    /** The versions for a person: "2.10.3, 2.10.4". */
+    static String joined(List<AirflowVersion> versions) {
         return String.join(", ", versions.stream().map(AirflowVersion::toString).toList());
     }
 

@@ -1,8 +1,7 @@
 package io.github.airflowdbreconcile.resolver.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.airflowdbreconcile.map.api.AirflowVersion;
 import io.github.airflowdbreconcile.map.api.RevisionMap;
 import io.github.airflowdbreconcile.resolver.api.CurrentState;
 import io.github.airflowdbreconcile.resolver.api.SchemaStatus;
@@ -34,7 +33,7 @@ public final class StatusReader {
     }
 
     public static String json(SchemaStatus status) {
-        ObjectNode node = new ObjectMapper().createObjectNode();
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("state", status.state());
         node.put("currentRevision", status.currentRevision());
         PlanPrinter.versions(node.putArray("currentVersions"), status.currentVersions());
@@ -52,12 +51,8 @@ public final class StatusReader {
             case SchemaStatus.UNKNOWN -> "revision " + status.currentRevision() + ": unknown to the map (which"
                     + " knows up to Airflow " + status.mapVersion() + ")";
             default -> "revision " + status.currentRevision() + ": " + (status.currentVersions().isEmpty()
-                    ? "no release's head; in the files of " + versions(status.containedIn())
-                    : "head of Airflow " + versions(status.currentVersions()));
+                    ? "no release's head; in the files of " + PlanPrinter.joined(status.containedIn())
+                    : "head of Airflow " + PlanPrinter.joined(status.currentVersions()));
         } + System.lineSeparator();
-    }
-
-    private static String versions(List<AirflowVersion> versions) {
-        return String.join(", ", versions.stream().map(Object::toString).toList());
     }
 }

@@ -1,6 +1,6 @@
 package io.github.airflowdbreconcile.resolver.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -94,7 +94,7 @@ public final class StatusServer implements AutoCloseable {
             SchemaStatus current = read();
             return new Reply(200, "application/json", StatusReader.json(current) + "\n");
         } catch (ReconcileException e) {
-            ObjectNode error = new ObjectMapper().createObjectNode().put("error", e.getMessage());
+            ObjectNode error = JsonNodeFactory.instance.objectNode().put("error", e.getMessage());
             return new Reply(503, "application/json", error.toString() + "\n");
         }
     }
