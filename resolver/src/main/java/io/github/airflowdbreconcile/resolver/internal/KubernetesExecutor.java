@@ -41,7 +41,7 @@ public final class KubernetesExecutor implements Executor {
 
     @Override
     public void describe(Plan plan) {
-        Pod pod = finder.find(shipsCurrentRevision(plan), "ships revision " + plan.currentRevision());
+        Pod pod = podFor(plan);
         log.info("dry run: would run " + String.join(" ", Executor.downgradeCommand("airflow", plan)) + " in pod "
                 + pod.getMetadata().getName() + " (container " + finder.container(pod) + ")");
         for (Workloads.Workload w : workloads.list(writersBesides(pod))) {
@@ -51,7 +51,7 @@ public final class KubernetesExecutor implements Executor {
 
     @Override
     public void downgrade(Plan plan, Runnable verify) {
-        Pod pod = finder.find(shipsCurrentRevision(plan), "ships revision " + plan.currentRevision());
+        Pod pod = podFor(plan);
         String container = finder.container(pod);
         log.info("running the downgrade in pod " + pod.getMetadata().getName() + " (container " + container
                 + ", image " + finder.image(pod) + ")");
@@ -84,19 +84,24 @@ public final class KubernetesExecutor implements Executor {
      */
     private List<String> writersBesides(Pod pod) {
         List<String> writers = new ArrayList<>(Workloads.WRITERS);
-        if (writers.remove(finder.component(pod))) {
-            log.info("pod " + pod.getMetadata().getName() + " is a " + finder.component(pod) + "; its workload keeps"
+        String component = finder.component(pod);
+        if (writers.remove(component)) {
+            log.info("pod " + pod.getMetadata().getName() + " is a " + component + "; its workload keeps"
                     + " running while the downgrade runs in it");
         }
         return writers;
     }
 
-    /** A pod whose image version the map knows must ship the current revision; an unreadable tag is given a chance. */
-    private Predicate<Pod> shipsCurrentRevision(Plan plan) {
-        return pod -> {
+    /**
+     * The pod to run the downgrade in. One whose image version the map knows must ship the current revision; an
+     * unreadable tag is given a chance.
+     */
+    private Pod podFor(Plan plan) {
+        Predicate<Pod> shipsCurrentRevision = pod -> {
             Optional<AirflowVersion> version = AirflowVersions.fromImage(finder.image(pod));
             return version.isEmpty() || map.release(version.get()).isEmpty()
                     || map.revisionsOf(version.get()).contains(plan.currentRevision());
         };
+        return finder.find(shipsCurrentRevision, "ships revision " + plan.currentRevision());
     }
 }
