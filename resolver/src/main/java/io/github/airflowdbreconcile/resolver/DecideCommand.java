@@ -1,9 +1,6 @@
 package io.github.airflowdbreconcile.resolver;
 
 import io.github.airflowdbreconcile.map.api.AirflowVersion;
-import io.github.airflowdbreconcile.map.api.ErrorCode;
-import io.github.airflowdbreconcile.map.api.ReconcileException;
-import io.github.airflowdbreconcile.map.api.Release;
 import io.github.airflowdbreconcile.map.api.RevisionMap;
 import io.github.airflowdbreconcile.resolver.api.CurrentState;
 import io.github.airflowdbreconcile.resolver.api.Plan;
@@ -115,15 +112,6 @@ abstract class DecideCommand extends MapCommand {
     int refused(Plan plan) {
         log().info("refused: " + plan.reason());
         return ExitCodes.of(plan.refusal());
-    }
-
-    /** The head of a version given on the command line, or UNKNOWN_REVISION when the map lacks it. */
-    static CurrentState headOf(RevisionMap map, String version) {
-        AirflowVersion parsed = AirflowVersion.parse(version.strip());
-        Release release = map.release(parsed).orElseThrow(() -> new ReconcileException(ErrorCode.UNKNOWN_REVISION,
-                "--current-version " + parsed + " is not in the revision map (it knows " + map.versions().firstKey()
-                        + " to " + map.newestVersion() + "): use a newer map"));
-        return CurrentState.at(release.head(), "--current-version " + parsed);
     }
 
     /** Accepts the documented lower-case names. */

@@ -1,5 +1,6 @@
 package io.github.airflowdbreconcile.resolver;
 
+import io.github.airflowdbreconcile.map.api.AirflowVersion;
 import io.github.airflowdbreconcile.map.api.RevisionMap;
 import io.github.airflowdbreconcile.resolver.api.CurrentState;
 import io.github.airflowdbreconcile.resolver.api.Plan;
@@ -33,7 +34,8 @@ final class PlanCommand extends DecideCommand {
         if (currentVersion != null) {
             whatIf.add("--current-version");
             if (given.isEmpty()) {
-                given = Optional.of(headOf(map, currentVersion));
+                given = Optional.of(CurrentState.headOf(map, AirflowVersion.parse(currentVersion.strip()),
+                        "--current-version"));
             }
         }
         Plan plan = decide(map, readCurrent(map, db.database(log()), whatIf, given));

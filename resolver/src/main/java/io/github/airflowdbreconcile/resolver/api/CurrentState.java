@@ -1,5 +1,10 @@
 package io.github.airflowdbreconcile.resolver.api;
 
+import io.github.airflowdbreconcile.map.api.AirflowVersion;
+import io.github.airflowdbreconcile.map.api.ErrorCode;
+import io.github.airflowdbreconcile.map.api.ReconcileException;
+import io.github.airflowdbreconcile.map.api.Release;
+import io.github.airflowdbreconcile.map.api.RevisionMap;
 import java.util.List;
 
 /**
@@ -19,6 +24,17 @@ public record CurrentState(List<String> revisions, String source) {
 
     public static CurrentState at(String revision, String source) {
         return new CurrentState(List.of(revision), source);
+    }
+
+    /**
+     * A database at the head of {@code version}, which {@code source} names (a what-if, a running pod); UNKNOWN_REVISION
+     * when the map lacks the version.
+     */
+    public static CurrentState headOf(RevisionMap map, AirflowVersion version, String source) {
+        Release release = map.release(version).orElseThrow(() -> new ReconcileException(ErrorCode.UNKNOWN_REVISION,
+                "Airflow " + version + " (" + source + ") is not in the revision map (it knows "
+                        + map.versions().firstKey() + " to " + map.newestVersion() + "): use a newer chart or map"));
+        return at(release.head(), source + ": Airflow " + version);
     }
 
     /** No table or no row: nothing was ever migrated. */

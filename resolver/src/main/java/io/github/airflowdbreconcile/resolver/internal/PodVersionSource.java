@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.github.airflowdbreconcile.map.api.AirflowVersion;
 import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.ReconcileException;
-import io.github.airflowdbreconcile.map.api.Release;
 import io.github.airflowdbreconcile.map.api.RevisionMap;
 import io.github.airflowdbreconcile.resolver.api.CurrentState;
 import java.io.ByteArrayOutputStream;
@@ -55,10 +54,8 @@ public final class PodVersionSource {
     }
 
     private CurrentState headOf(AirflowVersion version, String source) {
-        Release release = map.release(version).orElseThrow(() -> new ReconcileException(ErrorCode.UNKNOWN_REVISION,
-                "the running Airflow " + version + " (" + source + ") is not in the revision map (it knows "
-                        + map.versions().firstKey() + " to " + map.newestVersion() + "): use a newer chart/map"));
+        CurrentState state = CurrentState.headOf(map, version, source);
         log.debug("current release " + version + " from " + source + " in namespace " + cluster.namespace());
-        return CurrentState.at(release.head(), source + ": Airflow " + version);
+        return state;
     }
 }
