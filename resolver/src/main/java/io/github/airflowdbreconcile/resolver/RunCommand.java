@@ -93,7 +93,8 @@ final class RunCommand extends DecideCommand {
                     + locked.targetRevision());
             return ExitCodes.OK;
         } catch (SQLException e) {
-            throw new ReconcileException(ErrorCode.DATABASE, "database " + metadata.url() + ": " + e.getMessage(), e);
+            throw new ReconcileException(ErrorCode.DATABASE, "database " + metadata.url() + ": " + Database.oneLine(e),
+                    e);
         }
     }
 
@@ -122,7 +123,7 @@ final class RunCommand extends DecideCommand {
         CurrentState after = db.readState(connection);
         if (!plan.targetRevision().equals(after.revision())) {
             throw new ReconcileException(ErrorCode.EXECUTION_FAILED, "after the downgrade alembic_version holds "
-                    + (after.isFresh() ? "nothing" : String.join(", ", after.revisions())) + ", not Airflow "
+                    + rows(after) + ", not Airflow "
                     + plan.targetVersion() + "'s head " + plan.targetRevision() + ": inspect the database");
         }
     }
@@ -130,11 +131,13 @@ final class RunCommand extends DecideCommand {
     /** After a failure, what the schema is now is the first thing an operator needs. */
     private void reportState(Database db, Connection connection) {
         try {
-            CurrentState now = db.readState(connection);
-            log().info("alembic_version now holds " + (now.isFresh() ? "nothing" : String.join(", ",
-                    now.revisions())));
+            log().info("alembic_version now holds " + rows(db.readState(connection)));
         } catch (ReconcileException e) {
             log().info("cannot read alembic_version after the failure: " + e.getMessage());
         }
+    }
+
+    private static String rows(CurrentState state) {
+        return state.isFresh() ? "nothing" : String.join(", ", state.revisions());
     }
 }

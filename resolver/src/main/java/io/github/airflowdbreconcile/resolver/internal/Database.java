@@ -131,7 +131,8 @@ public final class Database {
         return "42P01".equals(state) || "42S02".equals(state) || e.getErrorCode() == 1146;
     }
 
-    static String oneLine(Throwable e) {
+    /** The first line of a library's message, for errors that must stay one line. */
+    public static String oneLine(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return message.lines().findFirst().orElse("").strip();
     }
