@@ -67,23 +67,31 @@ final class DatabaseOptions {
             }
         }
         if (variable != null) {
-            String value = System.getenv(variable);
-            if ((value == null || value.isBlank()) && missingUrlMeansFresh) {
-                return Optional.empty();
+            if (!variableUnset()) {
+                return Optional.of(DatabaseUrl.parse(System.getenv(variable)));
             }
-            if (value == null || value.isBlank()) {
+            if (!missingUrlMeansFresh) {
                 throw new ReconcileException(ErrorCode.USAGE, "environment variable " + variable + " is not set:"
                         + " set it to the DB URL (the chart takes it from the Airflow release's metadata secret)");
             }
-            return Optional.of(DatabaseUrl.parse(value));
         }
         return Optional.empty();
     }
 
+    /** The URL, for the commands that only read the database. */
+    DatabaseUrl required() {
+        return url().orElseThrow(() -> new ReconcileException(ErrorCode.USAGE,
+                "give --db-url, --db-url-file or --db-url-env"));
+    }
+
     /** A first install before the metadata secret exists: nothing has been migrated yet. */
     boolean urlMissingOnFirstInstall() {
-        return missingUrlMeansFresh && variable != null && url == null && file == null
-                && (System.getenv(variable) == null || System.getenv(variable).isBlank());
+        return missingUrlMeansFresh && variable != null && url == null && file == null && variableUnset();
+    }
+
+    private boolean variableUnset() {
+        String value = System.getenv(variable);
+        return value == null || value.isBlank();
     }
 
     Duration timeout() {

@@ -16,8 +16,7 @@ final class StatusCommand extends MapCommand {
     @Override
     int execute() {
         RevisionMap map = map();
-        Database database = db.database(log()).orElseThrow(() -> usage("give --db-url, --db-url-file or"
-                + " --db-url-env"));
+        Database database = new Database(db.required(), db.timeout(), log());
         SchemaStatus status = new StatusReader(map).describe(database.readState());
         out().print(output == Output.json ? StatusReader.json(status) + System.lineSeparator()
                 : StatusReader.text(status));
