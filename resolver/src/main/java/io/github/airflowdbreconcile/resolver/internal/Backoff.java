@@ -23,10 +23,6 @@ final class Backoff {
         return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 
-    boolean expired() {
-        return remaining().isZero();
-    }
-
     /** Sleeps before the next attempt; false when the deadline has passed and no attempt is left. */
     boolean pause() {
         long left = deadline - System.nanoTime();
