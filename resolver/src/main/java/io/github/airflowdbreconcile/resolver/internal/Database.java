@@ -55,7 +55,8 @@ public final class Database {
             try {
                 Connection connection = driver.connect(url.jdbcUrl(), properties);
                 if (connection == null) {
-                    throw new ReconcileException(ErrorCode.INTERNAL, "the JDBC driver refused " + url.jdbcUrl());
+                    // The JDBC URL carries the query options unmasked (sslpassword among them): name the masked URL.
+                    throw new ReconcileException(ErrorCode.INTERNAL, "the JDBC driver refused " + url);
                 }
                 return connection;
             } catch (SQLException e) {
