@@ -76,6 +76,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if or .Values.migrateDatabaseJob.allowDowngrade (ne .Values.migrateDatabaseJob.downgrade.currentVersionSource "alembic-table") }}true{{ end }}
 {{- end }}
 
+{{/* Running a command in an Airflow pod: the downgrade itself, or asking the pod for its version. */}}
+{{- define "airflow-db-reconcile.needsExec" -}}
+{{- if or .Values.migrateDatabaseJob.allowDowngrade (eq .Values.migrateDatabaseJob.downgrade.currentVersionSource "running-pod-exec") }}true{{ end }}
+{{- end }}
+
 {{- define "airflow-db-reconcile.serviceAccountName" -}}
 {{- if .Values.serviceAccount.name }}
 {{- .Values.serviceAccount.name }}
