@@ -101,7 +101,7 @@ final class HelmRender {
     static Rendered templateUmbrella(String umbrellaValuesYaml) {
         try {
             Path umbrella = Files.createTempDirectory("umbrella").resolve("my-airflow");
-            copyTree(chartCopy(false), umbrella.resolve("charts/airflow-db-reconcile"));
+            copyChart(ChartFiles.chartDir(), umbrella.resolve("charts/airflow-db-reconcile"), false);
             Files.writeString(umbrella.resolve("Chart.yaml"), """
                     apiVersion: v2
                     name: my-airflow
@@ -121,8 +121,8 @@ final class HelmRender {
     /** Renders the chart itself, unrenamed: helm-java then leaves every Helm hook out. */
     static Rendered templateOriginal(String... keysAndValues) {
         TemplateCommand command = new Helm(ChartFiles.chartDir()).template().withName(RELEASE).withNamespace(NAMESPACE);
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            command = command.set(keysAndValues[i], keysAndValues[i + 1]);
+        for (Map.Entry<String, String> value : pairs(keysAndValues).entrySet()) {
+            command = command.set(value.getKey(), value.getValue());
         }
         return parse(command.call());
     }
@@ -172,19 +172,6 @@ final class HelmRender {
                 throw new UncheckedIOException(e);
             }
         });
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        }
     }
 
     private static void copyChart(Path from, Path to, boolean upgrade) throws IOException {
