@@ -34,14 +34,16 @@ record Rendered(List<ObjectNode> docs) {
 
     /** The Job that scales the writers back up after the release changed. */
     Optional<ObjectNode> restoreJob() {
-        return docs.stream().filter(d -> "Job".equals(d.path("kind").asText()))
-                .filter(d -> d.path("metadata").path("name").asText().endsWith("-restore")).findFirst();
+        return findJob("-restore");
     }
 
     private ObjectNode jobNamed(String suffix) {
+        return findJob(suffix).orElseThrow(() -> new AssertionError("no Job *" + suffix + " rendered; got " + kinds()));
+    }
+
+    private Optional<ObjectNode> findJob(String suffix) {
         return docs.stream().filter(d -> "Job".equals(d.path("kind").asText()))
-                .filter(d -> d.path("metadata").path("name").asText().endsWith(suffix)).findFirst()
-                .orElseThrow(() -> new AssertionError("no Job *" + suffix + " rendered; got " + kinds()));
+                .filter(d -> d.path("metadata").path("name").asText().endsWith(suffix)).findFirst();
     }
 
     JsonNode podSpec() {
