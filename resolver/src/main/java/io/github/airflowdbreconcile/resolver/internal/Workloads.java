@@ -41,15 +41,27 @@ public final class Workloads {
             return kind + "/" + name;
         }
 
-        /** What to restore later: the recorded count of an earlier run, else the count now. */
+        /**
+         * What to restore later: the recorded count of an earlier run, else the count now. A recorded value that is no
+         * count is refused: nobody can tell what to put back.
+         */
         int previous() {
             if (recorded != null) {
-                return Integer.parseInt(recorded);
+                try {
+                    return Integer.parseInt(recorded);
+                } catch (NumberFormatException e) {
+                    throw new ReconcileException(ErrorCode.KUBERNETES, badAnnotation()
+                            + ": set the replicas by hand, remove the annotation and run again");
+                }
             }
             if (replicas != null) {
                 return replicas;
             }
             return statusReplicas != null ? statusReplicas : 1;
+        }
+
+        String badAnnotation() {
+            return label() + " has " + ANNOTATION + "='" + recorded + "'";
         }
     }
 
@@ -84,8 +96,10 @@ public final class Workloads {
     public List<Workload> quiesce(Collection<String> components, Duration timeout) {
         List<Workload> workloads = list(components);
         for (Workload w : workloads) {
-            checkRecorded(w);
             int previous = w.previous();
+            if (w.recorded() != null) {
+                log.info(w.label() + " is still quiesced by an earlier run; keeping its recorded count " + previous);
+            }
             ObjectNode patch = JSON.createObjectNode();
             patch.putObject("metadata").putObject("annotations").put(ANNOTATION, Integer.toString(previous));
             patch.putObject("spec").put("replicas", 0);
@@ -114,8 +128,8 @@ public final class Workloads {
             int previous;
             try {
                 previous = w.previous();
-            } catch (NumberFormatException e) {
-                problems.add(w.label() + " has " + ANNOTATION + "='" + w.recorded() + "'");
+            } catch (ReconcileException e) {
+                problems.add(w.badAnnotation());
                 continue;
             }
             boolean scale = w.replicas() == null || w.replicas() == 0;
@@ -133,19 +147,6 @@ public final class Workloads {
                     + ": set the replicas by hand and remove the annotation");
         }
         return done;
-    }
-
-    private void checkRecorded(Workload w) {
-        if (w.recorded() == null) {
-            return;
-        }
-        try {
-            w.previous();
-        } catch (NumberFormatException e) {
-            throw new ReconcileException(ErrorCode.KUBERNETES, w.label() + " has " + ANNOTATION + "='"
-                    + w.recorded() + "': set the replicas by hand, remove the annotation and run again");
-        }
-        log.info(w.label() + " is still quiesced by an earlier run; keeping its recorded count " + w.recorded());
     }
 
     private void patch(Workload w, ObjectNode patch) {

@@ -282,6 +282,18 @@ class KubernetesIT {
     }
 
     @Test
+    void shouldNameARecordedCountThatIsNoNumberOnADryRun() {
+        pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
+        deployment("af-scheduler", "scheduler", 0, 0, RELEASE);
+        client.apps().deployments().inNamespace(NS).withName("af-scheduler").edit(d -> new DeploymentBuilder(d)
+                .editMetadata().addToAnnotations(Workloads.ANNOTATION, "two").endMetadata().build());
+        ReconcileException e = assertThrows(ReconcileException.class, () -> executor().describe(downgradePlan()));
+        assertEquals(ErrorCode.KUBERNETES, e.code());
+        assertTrue(e.getMessage().contains("deployment/af-scheduler has " + Workloads.ANNOTATION + "='two'")
+                && e.getMessage().contains("set the replicas by hand"), e.getMessage());
+    }
+
+    @Test
     void shouldReadTheCurrentReleaseFromTheImageTag() {
         pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1-python3.12");
         CurrentState state = source().fromImage();
