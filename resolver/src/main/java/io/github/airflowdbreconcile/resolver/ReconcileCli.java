@@ -43,21 +43,15 @@ public final class ReconcileCli implements Runnable {
     private static int handle(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
         boolean verbose = parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"))
                 || parsed.hasMatchedOption("--verbose");
-        if (e instanceof ReconcileException re) {
-            command.getErr().println("airflow-db-reconcile: " + re.getMessage());
-            if (verbose) {
-                e.printStackTrace(command.getErr());
-            }
-            command.getErr().flush();
-            return ExitCodes.of(re.code());
-        }
-        command.getErr().println("airflow-db-reconcile: internal error: " + e
-                + (verbose ? "" : " (run with --verbose for the stack trace)"));
+        ReconcileException known = e instanceof ReconcileException re ? re : null;
+        command.getErr().println("airflow-db-reconcile: " + (known != null ? known.getMessage()
+                : "internal error: " + e.toString().lines().findFirst().orElse("")
+                        + (verbose ? "" : " (run with --verbose for the stack trace)")));
         if (verbose) {
             e.printStackTrace(command.getErr());
         }
         command.getErr().flush();
-        return ExitCodes.FAILURE;
+        return known != null ? ExitCodes.of(known.code()) : ExitCodes.FAILURE;
     }
 
     /** The version from the jar's manifest. */
