@@ -15,54 +15,52 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A throw-away PostgreSQL 15 server in a temp dir, on a free port, with password authentication over TCP so that a
  * wrong password fails like in production. initdb refuses to run as root, so as root it runs as user postgres.
+ * A test class registers one as a static {@code @RegisterExtension} field: it starts before the class's first test and
+ * stops after its last, whatever happens.
  */
-public final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements BeforeAllCallback, AfterAllCallback {
     public static final String USER = "airflow";
     public static final String PASSWORD = "s3cret";
     public static final String DATABASE = "airflow";
     private static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
     private static final String SUPERUSER_PASSWORD = "postgres";
 
-    private final Path dir;
-    private final int port;
+    private Path dir;
+    private int port;
 
-    private PostgresServer(Path dir, int port) {
-        this.dir = dir;
-        this.port = port;
+    private PostgresServer() {}
+
+    /** A server for one test class, started by JUnit before its first test. */
+    public static PostgresServer perClass() {
+        return new PostgresServer();
     }
 
-    public static PostgresServer start() {
-        try {
-            Path dir = Files.createTempDirectory("adr-pg");
-            int port = freePort();
-            PostgresServer server = new PostgresServer(dir, port);
-            try {
-                Files.writeString(dir.resolve("pwfile"), SUPERUSER_PASSWORD + "\n");
-                Files.createDirectories(dir.resolve("socket"));
-                if (isRoot()) {
-                    run(List.of("chown", "-R", "postgres", dir.toString()));
-                }
-                run(asPostgres(List.of(BIN.resolve("initdb").toString(), "-D", dir.resolve("data").toString(),
-                        "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256",
-                        "--pwfile=" + dir.resolve("pwfile"), "--no-sync")));
-                run(asPostgres(List.of(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),
-                        "-l", dir.resolve("log").toString(), "-w", "-t", "60", "-o",
-                        "-p " + port + " -k " + dir.resolve("socket") + " -c listen_addresses=127.0.0.1"
-                                + " -c fsync=off", "start")));
-                server.superuser(String.join(";", "CREATE ROLE " + USER + " LOGIN PASSWORD '" + PASSWORD + "'",
-                        "CREATE DATABASE " + DATABASE + " OWNER " + USER));
-                return server;
-            } catch (RuntimeException e) {
-                server.close();
-                throw e;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** Starts the server; JUnit calls {@link #afterAll} even when this fails, which cleans up what was made. */
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        dir = Files.createTempDirectory("adr-pg");
+        port = freePort();
+        Files.writeString(dir.resolve("pwfile"), SUPERUSER_PASSWORD + "\n");
+        Files.createDirectories(dir.resolve("socket"));
+        if (isRoot()) {
+            run(List.of("chown", "-R", "postgres", dir.toString()));
         }
+        run(asPostgres(List.of(BIN.resolve("initdb").toString(), "-D", dir.resolve("data").toString(),
+                "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256",
+                "--pwfile=" + dir.resolve("pwfile"), "--no-sync")));
+        run(asPostgres(List.of(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),
+                "-l", dir.resolve("log").toString(), "-w", "-t", "60", "-o",
+                "-p " + port + " -k " + dir.resolve("socket") + " -c listen_addresses=127.0.0.1"
+                        + " -c fsync=off", "start")));
+        superuser(String.join(";", "CREATE ROLE " + USER + " LOGIN PASSWORD '" + PASSWORD + "'",
+                "CREATE DATABASE " + DATABASE + " OWNER " + USER));
     }
 
     public int port() {
@@ -121,8 +119,12 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /** Stops the server and removes its directory. */
     @Override
-    public void close() {
+    public void afterAll(ExtensionContext context) {
+        if (dir == null) {
+            return;
+        }
         try {
             if (Files.exists(dir.resolve("data/postmaster.pid"))) {
                 run(asPostgres(List.of(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),

@@ -18,29 +18,17 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line against a real PostgreSQL: every alembic_version state, and run with a local airflow. */
 class ResolverDatabaseIT {
-    private static PostgresServer pg;
+    @RegisterExtension
+    static final PostgresServer pg = PostgresServer.perClass();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startPostgres() {
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
-    }
 
     private CliRun plan(String target, String... extra) {
         String[] base = {"plan", "--map", TestMaps.realisticFile(dir).toString(), "--target-version", target,

@@ -19,30 +19,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The shaded jar as the chart and scripts run it: java -jar, URL from the environment, in-cluster-like config. */
 class ResolverJarIT {
     private static final Path JAR = Path.of("target", "resolver.jar");
-    private static PostgresServer pg;
+    @RegisterExtension
+    static final PostgresServer pg = PostgresServer.perClass();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startPostgres() {
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
-    }
 
     private record Result(int exit, String out, String err) {}
 

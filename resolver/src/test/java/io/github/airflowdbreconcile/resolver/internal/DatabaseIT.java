@@ -14,25 +14,13 @@ import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DatabaseIT {
-    private static PostgresServer pg;
+    @RegisterExtension
+    static final PostgresServer pg = PostgresServer.perClass();
     private final Log log = new Log(new PrintStream(new ByteArrayOutputStream()), false);
-
-    @BeforeAll
-    static void startPostgres() {
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
-    }
 
     private Database database(String url, Duration timeout) {
         return new Database(DatabaseUrl.parse(url), timeout, log);

@@ -16,26 +16,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class StatusServerIT {
-    private static PostgresServer pg;
+    @RegisterExtension
+    static final PostgresServer pg = PostgresServer.perClass();
     private final HttpClient http = HttpClient.newHttpClient();
     private final Log log = new Log(new PrintStream(new ByteArrayOutputStream()), false);
-
-    @BeforeAll
-    static void startPostgres() {
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
-    }
 
     private StatusServer serve(String url) throws Exception {
         Database database = new Database(DatabaseUrl.parse(url), Duration.ofSeconds(1), log);
