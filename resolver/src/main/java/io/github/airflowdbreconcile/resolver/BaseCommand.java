@@ -4,6 +4,7 @@ import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.ReconcileException;
 import io.github.airflowdbreconcile.resolver.internal.Log;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,5 +50,13 @@ abstract class BaseCommand implements Callable<Integer> {
 
     static ReconcileException usage(String message) {
         return new ReconcileException(ErrorCode.USAGE, message);
+    }
+
+    /** The value of a timeout option in seconds; below 1 is a usage error. */
+    static Duration seconds(String option, long value) {
+        if (value < 1) {
+            throw usage(option + " " + value + ": give 1 or more");
+        }
+        return Duration.ofSeconds(value);
     }
 }

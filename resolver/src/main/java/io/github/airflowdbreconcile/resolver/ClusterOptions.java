@@ -39,9 +39,6 @@ final class ClusterOptions {
     }
 
     Duration podTimeout() {
-        if (podTimeoutSeconds < 1) {
-            throw new ReconcileException(ErrorCode.USAGE, "--pod-timeout " + podTimeoutSeconds + ": give 1 or more");
-        }
-        return Duration.ofSeconds(podTimeoutSeconds);
+        return BaseCommand.seconds("--pod-timeout", podTimeoutSeconds);
     }
 }

@@ -95,10 +95,7 @@ final class DatabaseOptions {
     }
 
     Duration timeout() {
-        if (timeoutSeconds < 1) {
-            throw new ReconcileException(ErrorCode.USAGE, "--db-timeout " + timeoutSeconds + ": give 1 or more");
-        }
-        return Duration.ofSeconds(timeoutSeconds);
+        return BaseCommand.seconds("--db-timeout", timeoutSeconds);
     }
 
     Optional<Database> database(Log log) {

@@ -58,10 +58,7 @@ abstract class DecideCommand extends MapCommand {
     }
 
     Duration execTimeout() {
-        if (execTimeoutSeconds < 1) {
-            throw usage("--exec-timeout " + execTimeoutSeconds + ": give 1 or more");
-        }
-        return Duration.ofSeconds(execTimeoutSeconds);
+        return seconds("--exec-timeout", execTimeoutSeconds);
     }
 
     /**
