@@ -3,6 +3,7 @@ package io.github.airflowdbreconcile.resolver.internal;
 import io.github.airflowdbreconcile.map.api.AirflowVersion;
 import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.ReconcileException;
+import io.github.airflowdbreconcile.map.api.Urls;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -41,7 +42,8 @@ public final class AirflowVersions {
                 return AirflowVersion.parse(m.group(1));
             }
         }
-        String shown = lines.isEmpty() ? "nothing" : "'" + lines.get(lines.size() - 1) + "'";
+        // A failing airflow may end with an error that quotes its connection URL.
+        String shown = lines.isEmpty() ? "nothing" : "'" + Urls.maskAll(lines.get(lines.size() - 1)) + "'";
         throw new ReconcileException(ErrorCode.UNKNOWN_REVISION, "`airflow version` printed " + shown
                 + " instead of a version: use --source alembic-table");
     }

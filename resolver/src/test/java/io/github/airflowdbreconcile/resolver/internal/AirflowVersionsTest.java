@@ -2,7 +2,9 @@ package io.github.airflowdbreconcile.resolver.internal;
 
 import static io.github.airflowdbreconcile.resolver.TestMaps.v;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.ReconcileException;
@@ -43,5 +45,13 @@ class AirflowVersionsTest {
         ReconcileException e = assertThrows(ReconcileException.class,
                 () -> AirflowVersions.fromVersionOutput("Traceback (most recent call last):\nImportError: boom\n"));
         assertEquals(ErrorCode.UNKNOWN_REVISION, e.code());
+    }
+
+    @Test
+    void shouldMaskAConnectionUrlInTheOutputItQuotes() {
+        ReconcileException e = assertThrows(ReconcileException.class, () -> AirflowVersions.fromVersionOutput(
+                "sqlalchemy.exc.ArgumentError: Could not parse URL 'postgresql://airflow:s3cret@db/airflow'\n"));
+        assertTrue(e.getMessage().contains("postgresql://airflow:***@db/airflow"), e.getMessage());
+        assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
     }
 }
