@@ -1,6 +1,10 @@
 package io.github.airflowdbreconcile.resolver;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.io.StringWriter;
 import picocli.CommandLine;
 
@@ -14,5 +18,14 @@ public record CliRun(int exit, String out, String err) {
         cli.setErr(new PrintWriter(err, true));
         int exit = cli.execute(args);
         return new CliRun(exit, out.toString(), err.toString());
+    }
+
+    /** What it printed on stdout, read as the JSON of --output json. */
+    public JsonNode json() {
+        try {
+            return new ObjectMapper().readTree(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("stdout is not JSON: " + out, e);
+        }
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,16 +22,12 @@ class ReconcileCliTest {
         map = TestMaps.realisticFile(dir).toString();
     }
 
-    private static JsonNode json(CliRun run) throws Exception {
-        return new ObjectMapper().readTree(run.out());
-    }
-
     @Test
     void shouldPrintTheContractedJsonPlanForAWhatIfRollback() throws Exception {
         CliRun run = CliRun.of("plan", "--map", map, "--current-version", "3.1.0", "--target-version", "3.0.6",
                 "--output", "json");
         assertEquals(0, run.exit(), run.err());
-        JsonNode plan = json(run);
+        JsonNode plan = run.json();
         List<String> fields = new ArrayList<>();
         plan.fieldNames().forEachRemaining(fields::add);
         assertEquals(List.of("action", "currentRevision", "currentVersions", "targetVersion", "targetRevision",
@@ -63,8 +58,8 @@ class ReconcileCliTest {
         CliRun run = CliRun.of("plan", "--map", map, "--current-revision", "0123456789ab", "--target-version",
                 "3.0.6", "--output", "json");
         assertEquals(ExitCodes.UNKNOWN_REVISION, run.exit());
-        assertEquals("refuse", json(run).get("action").asText());
-        assertTrue(json(run).get("reason").asText().contains("0123456789ab"));
+        assertEquals("refuse", run.json().get("action").asText());
+        assertTrue(run.json().get("reason").asText().contains("0123456789ab"));
     }
 
     @Test
@@ -72,7 +67,7 @@ class ReconcileCliTest {
         CliRun floor = CliRun.of("plan", "--map", map, "--current-version", "3.1.0", "--target-version", "2.6.2",
                 "--output", "json");
         assertEquals(ExitCodes.IMPOSSIBLE, floor.exit());
-        assertTrue(json(floor).get("reason").asText().contains("2.7.0"));
+        assertTrue(floor.json().get("reason").asText().contains("2.7.0"));
         CliRun unknown = CliRun.of("plan", "--map", map, "--current-version", "3.1.0", "--target-version", "3.9.0");
         assertEquals(ExitCodes.IMPOSSIBLE, unknown.exit());
         assertTrue(unknown.out().contains("upgrade airflow-db-reconcile"), unknown.out());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -38,10 +37,6 @@ class ResolverDatabaseIT {
         return CliRun.of(args);
     }
 
-    private static JsonNode json(CliRun run) throws Exception {
-        return new ObjectMapper().readTree(run.out());
-    }
-
     private static String revision() throws Exception {
         try (Connection c = pg.connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT version_num FROM alembic_version")) {
@@ -54,9 +49,9 @@ class ResolverDatabaseIT {
         pg.dropAlembicVersion();
         CliRun noTable = plan("3.0.6");
         assertEquals(0, noTable.exit(), noTable.err());
-        assertEquals("install", json(noTable).get("action").asText());
+        assertEquals("install", noTable.json().get("action").asText());
         pg.alembicVersion();
-        assertEquals("install", json(plan("3.0.6")).get("action").asText());
+        assertEquals("install", plan("3.0.6").json().get("action").asText());
     }
 
     @Test
@@ -64,12 +59,12 @@ class ResolverDatabaseIT {
         pg.alembicVersion(TestMaps.R310);
         CliRun run = plan("3.0.6");
         assertEquals(0, run.exit(), run.err());
-        JsonNode plan = json(run);
+        JsonNode plan = run.json();
         assertEquals("downgrade", plan.get("action").asText());
         assertEquals(2, plan.get("revisionsToUndo").size());
         pg.alembicVersion(TestMaps.R2103);
-        assertEquals("none", json(plan("2.10.5")).get("action").asText());
-        assertEquals("upgrade", json(plan("3.0.6")).get("action").asText());
+        assertEquals("none", plan("2.10.5").json().get("action").asText());
+        assertEquals("upgrade", plan("3.0.6").json().get("action").asText());
     }
 
     @Test
@@ -77,7 +72,7 @@ class ResolverDatabaseIT {
         pg.alembicVersion(TestMaps.R306, TestMaps.R2110);
         CliRun run = plan("3.0.6");
         assertEquals(ExitCodes.IMPOSSIBLE, run.exit());
-        assertEquals("refuse", json(run).get("action").asText());
+        assertEquals("refuse", run.json().get("action").asText());
         assertTrue(run.err().isEmpty() || !run.err().contains("Exception"), run.err());
     }
 
@@ -86,7 +81,7 @@ class ResolverDatabaseIT {
         pg.alembicVersion("<garbage>");
         CliRun run = plan("3.0.6");
         assertEquals(ExitCodes.UNKNOWN_REVISION, run.exit());
-        assertTrue(json(run).get("reason").asText().contains("<garbage>"));
+        assertTrue(run.json().get("reason").asText().contains("<garbage>"));
     }
 
     @Test
@@ -115,7 +110,7 @@ class ResolverDatabaseIT {
         CliRun run = CliRun.of("status", "--map", TestMaps.realisticFile(dir).toString(), "--db-url",
                 pg.sqlAlchemyUrl(), "--output", "json");
         assertEquals(0, run.exit(), run.err());
-        JsonNode status = json(run);
+        JsonNode status = run.json();
         assertEquals("known", status.get("state").asText());
         assertEquals("[\"2.10.3\",\"2.10.4\",\"2.10.5\"]", status.get("currentVersions").toString());
         assertEquals("3.1.1", status.get("mapVersion").asText());
@@ -156,7 +151,7 @@ class ResolverDatabaseIT {
         assertFalse(log.contains(PostgresServer.PASSWORD), log);
         assertEquals(TestMaps.R306, revision());
         assertEquals("db downgrade --to-revision r306 --yes", Files.readString(args).strip());
-        assertEquals("downgrade", json(run).get("action").asText());
+        assertEquals("downgrade", run.json().get("action").asText());
     }
 
     @Test
@@ -189,7 +184,7 @@ class ResolverDatabaseIT {
         Path marker = dir.resolve("ran");
         CliRun run = runLocal(fakeAirflow("touch " + marker), true, "--dry-run");
         assertEquals(0, run.exit(), run.err());
-        assertEquals("downgrade", json(run).get("action").asText());
+        assertEquals("downgrade", run.json().get("action").asText());
         assertFalse(Files.exists(marker));
         assertEquals(TestMaps.R310, revision());
     }
