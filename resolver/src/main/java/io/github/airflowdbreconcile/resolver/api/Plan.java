@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param action          what to do
  * @param currentRevision the database's head, null when fresh or branched
+ * @param currentHeads    every row of alembic_version: none when fresh, several when branched
  * @param currentVersions every release whose head is the current revision (schema-equivalent releases), oldest first
  * @param targetVersion   the release being deployed
  * @param targetRevision  its head, null when the map does not know it
@@ -18,10 +19,12 @@ import java.util.List;
  * @param reason          why a plan refuses, null otherwise
  * @param refusal         the error code of a refusal (it picks the exit code), null otherwise
  */
-public record Plan(Action action, String currentRevision, List<AirflowVersion> currentVersions,
+public record Plan(Action action, String currentRevision, List<String> currentHeads,
+                   List<AirflowVersion> currentVersions,
                    AirflowVersion targetVersion, String targetRevision, List<UndoStep> revisionsToUndo,
                    AirflowVersion runner, String floor, String reason, ErrorCode refusal) {
     public Plan {
+        currentHeads = List.copyOf(currentHeads);
         currentVersions = List.copyOf(currentVersions);
         revisionsToUndo = List.copyOf(revisionsToUndo);
     }

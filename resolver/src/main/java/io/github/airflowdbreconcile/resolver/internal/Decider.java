@@ -30,10 +30,12 @@ public final class Decider {
     public Plan decide(CurrentState current, AirflowVersion target) {
         Optional<Release> targetRelease = map.release(target);
         if (current.hasSeveralHeads()) {
-            return refuse(null, List.of(), target, targetRelease.map(Release::head).orElse(null), null, null,
-                    ErrorCode.IMPOSSIBLE, "alembic_version holds several heads (" + String.join(", ",
+            return new Plan(Action.REFUSE, null, current.revisions(), List.of(), target,
+                    targetRelease.map(Release::head).orElse(null), List.of(), null, null,
+                    "alembic_version holds several heads (" + String.join(", ",
                             current.revisions().stream().map(Decider::printable).toList())
-                            + "): the database is branched; merge or repair it by hand before deploying " + target);
+                            + "): the database is branched; merge or repair it by hand before deploying " + target,
+                    ErrorCode.IMPOSSIBLE);
         }
         if (targetRelease.isEmpty()) {
             return refuse(current.revision(), versionsWithHead(current.revision()), target, null, null, null,
@@ -138,14 +140,19 @@ public final class Decider {
     private static Plan plan(Action action, String revision, List<AirflowVersion> currentVersions,
                              AirflowVersion target, String targetHead, List<UndoStep> undo, AirflowVersion runner,
                              String floor) {
-        return new Plan(action, revision, currentVersions, target, targetHead, undo, runner, floor, null, null);
+        return new Plan(action, revision, headsOf(revision), currentVersions, target, targetHead, undo, runner, floor,
+                null, null);
     }
 
     private static Plan refuse(String revision, List<AirflowVersion> currentVersions, AirflowVersion target,
                                String targetHead, AirflowVersion runner, String floor, ErrorCode code,
                                String reason) {
-        return new Plan(Action.REFUSE, revision, currentVersions, target, targetHead, List.of(), runner, floor, reason,
-                code);
+        return new Plan(Action.REFUSE, revision, headsOf(revision), currentVersions, target, targetHead, List.of(),
+                runner, floor, reason, code);
+    }
+
+    private static List<String> headsOf(String revision) {
+        return revision == null ? List.of() : List.of(revision);
     }
 
     /** A value read from the database, made safe to print on one line. */

@@ -35,7 +35,9 @@ public final class PlanPrinter {
     public static String text(Plan plan) {
         StringBuilder text = new StringBuilder();
         line(text, "action", plan.action().json());
-        line(text, "current", plan.currentRevision() == null ? "none (no alembic_version row)"
+        line(text, "current", plan.currentHeads().size() > 1 ? "several heads: " + String.join(", ",
+                plan.currentHeads().stream().map(Decider::printable).toList())
+                : plan.currentRevision() == null ? "none (no alembic_version row)"
                 : plan.currentRevision() + (plan.currentVersions().isEmpty() ? " (no release's head)"
                 : " (head of Airflow " + joined(plan.currentVersions()) + ")"));
         line(text, "target", "Airflow " + plan.targetVersion()

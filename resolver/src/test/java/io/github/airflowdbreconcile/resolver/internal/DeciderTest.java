@@ -149,6 +149,8 @@ class DeciderTest {
         assertEquals(Action.REFUSE, plan.action());
         assertEquals(ErrorCode.IMPOSSIBLE, plan.refusal());
         assertTrue(plan.reason().contains("several heads"), plan.reason());
+        assertTrue(PlanPrinter.text(plan).contains("current:  several heads: '" + R306 + "', '" + R2110 + "'"),
+                PlanPrinter.text(plan));
     }
 
     @Test
