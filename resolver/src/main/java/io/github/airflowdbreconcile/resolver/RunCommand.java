@@ -123,7 +123,7 @@ final class RunCommand extends DecideCommand {
         CurrentState after = db.readState(connection);
         if (!plan.targetRevision().equals(after.revision())) {
             throw new ReconcileException(ErrorCode.EXECUTION_FAILED, "after the downgrade alembic_version holds "
-                    + rows(after) + ", not Airflow "
+                    + after.describeRows() + ", not Airflow "
                     + plan.targetVersion() + "'s head " + plan.targetRevision() + ": inspect the database");
         }
     }
@@ -131,13 +131,10 @@ final class RunCommand extends DecideCommand {
     /** After a failure, what the schema is now is the first thing an operator needs. */
     private void reportState(Database db, Connection connection) {
         try {
-            log().info("alembic_version now holds " + rows(db.readState(connection)));
+            log().info("alembic_version now holds " + db.readState(connection).describeRows());
         } catch (ReconcileException e) {
             log().info("cannot read alembic_version after the failure: " + e.getMessage());
         }
     }
 
-    private static String rows(CurrentState state) {
-        return state.isFresh() ? "nothing" : String.join(", ", state.revisions());
-    }
 }

@@ -168,7 +168,7 @@ class ResolverDatabaseIT {
         pg.alembicVersion(TestMaps.R310);
         CliRun run = runLocal(fakeAirflow("exit 0"), true);
         assertEquals(ExitCodes.FAILURE, run.exit());
-        assertTrue(run.err().contains("alembic_version holds r310, not Airflow 3.0.6's head r306"), run.err());
+        assertTrue(run.err().contains("alembic_version holds 'r310', not Airflow 3.0.6's head r306"), run.err());
     }
 
     @Test

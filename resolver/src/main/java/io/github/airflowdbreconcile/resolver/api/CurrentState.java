@@ -14,6 +14,8 @@ import java.util.List;
  * @param source    a human-readable origin, e.g. the masked DB URL or {@code --current-version 3.0.6}
  */
 public record CurrentState(List<String> revisions, String source) {
+    private static final int MAX_SHOWN = 64;
+
     public CurrentState {
         revisions = List.copyOf(revisions);
     }
@@ -50,5 +52,16 @@ public record CurrentState(List<String> revisions, String source) {
     /** The one revision, or null when the database is fresh or branched. */
     public String revision() {
         return revisions.size() == 1 ? revisions.get(0) : null;
+    }
+
+    /** The rows on one printable line, {@code nothing} for a fresh database. */
+    public String describeRows() {
+        return isFresh() ? "nothing" : String.join(", ", revisions.stream().map(CurrentState::printable).toList());
+    }
+
+    /** A value read from the database, made safe to print on one line: quoted, control characters replaced, cut. */
+    public static String printable(String value) {
+        String cleaned = value.replaceAll("\\p{Cntrl}", "?");
+        return "'" + (cleaned.length() > MAX_SHOWN ? cleaned.substring(0, MAX_SHOWN) + "..." : cleaned) + "'";
     }
 }

@@ -19,8 +19,6 @@ import java.util.stream.Collectors;
  * target for a forward move, the running release for a downgrade. Version strings only name releases in messages.
  */
 public final class Decider {
-    private static final int MAX_SHOWN = 64;
-
     private final RevisionMap map;
 
     public Decider(RevisionMap map) {
@@ -32,8 +30,7 @@ public final class Decider {
         if (current.hasSeveralHeads()) {
             return new Plan(Action.REFUSE, null, current.revisions(), List.of(), target,
                     targetRelease.map(Release::head).orElse(null), List.of(), null, null,
-                    "alembic_version holds several heads (" + String.join(", ",
-                            current.revisions().stream().map(Decider::printable).toList())
+                    "alembic_version holds several heads (" + current.describeRows()
                             + "): the database is branched; merge or repair it by hand before deploying " + target,
                     ErrorCode.IMPOSSIBLE);
         }
@@ -51,7 +48,7 @@ public final class Decider {
         String revision = current.revision();
         if (map.revision(revision).isEmpty() || map.releasesContaining(revision).isEmpty()) {
             return refuse(revision, List.of(), target, targetHead, null, null, ErrorCode.UNKNOWN_REVISION,
-                    "the database is at revision " + printable(revision) + ", which no release in the map has"
+                    "the database is at revision " + CurrentState.printable(revision) + ", which no release in the map has"
                             + " (a development build, or a map older than the Airflow that migrated it):"
                             + " use a chart whose map knows it, or set the schema by hand");
         }
@@ -153,11 +150,5 @@ public final class Decider {
 
     private static List<String> headsOf(String revision) {
         return revision == null ? List.of() : List.of(revision);
-    }
-
-    /** A value read from the database, made safe to print on one line. */
-    static String printable(String value) {
-        String cleaned = value.replaceAll("\\p{Cntrl}", "?");
-        return "'" + (cleaned.length() > MAX_SHOWN ? cleaned.substring(0, MAX_SHOWN) + "..." : cleaned) + "'";
     }
 }

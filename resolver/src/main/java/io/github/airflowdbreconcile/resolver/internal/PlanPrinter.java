@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.airflowdbreconcile.map.api.AirflowVersion;
+import io.github.airflowdbreconcile.resolver.api.CurrentState;
 import io.github.airflowdbreconcile.resolver.api.Plan;
 import io.github.airflowdbreconcile.resolver.api.UndoStep;
 import java.io.UncheckedIOException;
@@ -36,7 +37,7 @@ public final class PlanPrinter {
         StringBuilder text = new StringBuilder();
         line(text, "action", plan.action().json());
         line(text, "current", plan.currentHeads().size() > 1 ? "several heads: " + String.join(", ",
-                plan.currentHeads().stream().map(Decider::printable).toList())
+                plan.currentHeads().stream().map(CurrentState::printable).toList())
                 : plan.currentRevision() == null ? "none (no alembic_version row)"
                 : plan.currentRevision() + (plan.currentVersions().isEmpty() ? " (no release's head)"
                 : " (head of Airflow " + joined(plan.currentVersions()) + ")"));
