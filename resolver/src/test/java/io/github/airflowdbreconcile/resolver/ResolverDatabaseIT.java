@@ -201,6 +201,19 @@ class ResolverDatabaseIT {
         assertEquals(TestMaps.R300, revision());
     }
 
+    @Test
+    void shouldRunNothingWhenTheRunningReleaseHasNoDowngradeCommand() throws Exception {
+        pg.alembicVersion(TestMaps.R225);
+        Path marker = dir.resolve("ran");
+        CliRun run = CliRun.of("run", "--map", TestMaps.realisticFile(dir).toString(), "--target-version", "2.0.0",
+                "--db-url", pg.sqlAlchemyUrl(), "--executor", "local", "--airflow-bin",
+                fakeAirflow("touch " + marker).toString(), "--allow-downgrade", "--output", "json");
+        assertEquals(ExitCodes.IMPOSSIBLE, run.exit(), run.err());
+        assertTrue(run.json().get("reason").asText().contains("has no `airflow db downgrade`"), run.out());
+        assertFalse(Files.exists(marker));
+        assertEquals(TestMaps.R225, revision());
+    }
+
     private CliRun runLocal(Path airflow, boolean allow, String... extra) {
         List<String> args = new ArrayList<>(List.of("run", "--map",
                 TestMaps.realisticFile(dir).toString(), "--target-version", "3.0.6", "--db-url", pg.sqlAlchemyUrl(),
