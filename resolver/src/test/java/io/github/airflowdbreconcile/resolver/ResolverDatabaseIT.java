@@ -203,6 +203,17 @@ class ResolverDatabaseIT {
         assertEquals(TestMaps.R225, pg.revision());
     }
 
+    @Test
+    void shouldSayWhenTheDirectUrlVariableIsUnset() throws Exception {
+        pg.alembicVersion(TestMaps.R310);
+        CliRun run = runLocal(FakeAirflow.script(dir, "exit 0"), true, "--direct-db-url-env",
+                "AIRFLOW_DB_RECONCILE_TEST_UNSET");
+        assertEquals(ExitCodes.USAGE, run.exit(), run.err());
+        assertTrue(run.err().contains("environment variable AIRFLOW_DB_RECONCILE_TEST_UNSET (--direct-db-url-env) is"
+                + " not set"), run.err());
+        assertEquals(TestMaps.R310, pg.revision());
+    }
+
     private CliRun runLocal(Path airflow, boolean allow, String... extra) {
         List<String> args = new ArrayList<>(List.of("run", "--map",
                 TestMaps.realisticFile(dir).toString(), "--target-version", "3.0.6", "--db-url", pg.sqlAlchemyUrl(),
