@@ -14,7 +14,10 @@ public final class ExitCodes {
     public static final int DOWNGRADE_NOT_ALLOWED = 3;
     /** The database's revision (or the running version) is unknown to the map. */
     public static final int UNKNOWN_REVISION = 4;
-    /** No safe move: below a floor, diverged heads, several heads, or a target the map does not know. */
+    /**
+     * No safe move: below a floor, a running release without {@code airflow db downgrade}, diverged heads, several
+     * heads, or a target the map does not know.
+     */
     public static final int IMPOSSIBLE = 5;
     /** The database or a pod did not answer in time. */
     public static final int TIMEOUT = 6;
@@ -41,8 +44,8 @@ public final class ExitCodes {
         list.put(Integer.toString(DOWNGRADE_NOT_ALLOWED), "downgrade needed but not allowed (--allow-downgrade,"
                 + " migrateDatabaseJob.allowDowngrade=true)");
         list.put(Integer.toString(UNKNOWN_REVISION), "current revision or running version unknown to the map");
-        list.put(Integer.toString(IMPOSSIBLE), "impossible: target below the floor, diverged or several heads,"
-                + " target version not in the map");
+        list.put(Integer.toString(IMPOSSIBLE), "impossible: target below the floor, running release without"
+                + " `airflow db downgrade`, diverged or several heads, target version not in the map");
         list.put(Integer.toString(TIMEOUT), "timed out waiting for the database, a pod or the command");
         return list;
     }

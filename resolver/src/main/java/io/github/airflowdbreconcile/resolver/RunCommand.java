@@ -9,6 +9,8 @@ import io.github.airflowdbreconcile.resolver.api.Plan;
 import io.github.airflowdbreconcile.resolver.internal.AdvisoryLock;
 import io.github.airflowdbreconcile.resolver.internal.Cluster;
 import io.github.airflowdbreconcile.resolver.internal.Database;
+import io.github.airflowdbreconcile.resolver.internal.DatabaseUrl;
+import io.github.airflowdbreconcile.resolver.internal.DirectSession;
 import io.github.airflowdbreconcile.resolver.internal.Executor;
 import io.github.airflowdbreconcile.resolver.internal.KubernetesExecutor;
 import io.github.airflowdbreconcile.resolver.internal.LocalExecutor;
@@ -43,6 +45,12 @@ final class RunCommand extends DecideCommand {
                     + " (default: ${DEFAULT-VALUE} on the PATH).")
     String airflowBin;
 
+    @Option(names = "--direct-db-url-env", paramLabel = "VAR",
+            description = "An environment variable holding a URL of the metadata DB itself, for the reconcile lock and"
+                    + " the checks of a downgrade, when the DB URL goes through PgBouncer (the official chart's"
+                    + " pgbouncer.enabled), where the lock does not hold.")
+    String directUrlVariable;
+
     @Override
     int execute() {
         RevisionMap map = map();
@@ -67,14 +75,16 @@ final class RunCommand extends DecideCommand {
         }
         Database metadata = database.orElseThrow(() -> usage("a downgrade needs the database to lock it and check the"
                 + " result: give --db-url, --db-url-file or --db-url-env"));
+        Database locking = direct(metadata);
+        DirectSession.check(locking, metadata);
         if (dryRun) {
             print(plan);
             withExecutor(map, metadata, executor -> executor.describe(plan));
             return ExitCodes.OK;
         }
-        try (Connection connection = metadata.connect();
-             AdvisoryLock lock = AdvisoryLock.acquire(connection, metadata.url().kind(), metadata.timeout(), log())) {
-            Plan locked = replanUnderLock(map, metadata, connection, plan);
+        try (Connection connection = locking.connect();
+             AdvisoryLock lock = AdvisoryLock.acquire(connection, locking.url().kind(), locking.timeout(), log())) {
+            Plan locked = replanUnderLock(map, locking, connection, plan);
             print(locked);
             if (locked.action() != Action.DOWNGRADE) {
                 return locked.refused() ? refused(locked) : ExitCodes.OK;
@@ -83,9 +93,9 @@ final class RunCommand extends DecideCommand {
                     + locked.revisionsToUndo().size() + " revisions)");
             withExecutor(map, metadata, executor -> {
                 try {
-                    executor.downgrade(locked, () -> verify(metadata, connection, locked));
+                    executor.downgrade(locked, () -> verify(locking, connection, locked));
                 } catch (ReconcileException e) {
-                    reportState(metadata, connection);
+                    reportState(locking, connection);
                     throw e;
                 }
             });
@@ -93,9 +103,22 @@ final class RunCommand extends DecideCommand {
                     + locked.targetRevision());
             return ExitCodes.OK;
         } catch (SQLException e) {
-            throw new ReconcileException(ErrorCode.DATABASE, "database " + metadata.url() + ": " + Database.oneLine(e),
+            throw new ReconcileException(ErrorCode.DATABASE, "database " + locking.url() + ": " + Database.oneLine(e),
                     e);
         }
+    }
+
+    /** The database to lock and check: the one --direct-db-url-env names, else the metadata URL itself. */
+    private Database direct(Database metadata) {
+        if (directUrlVariable == null) {
+            return metadata;
+        }
+        String value = System.getenv(directUrlVariable);
+        if (value == null || value.isBlank()) {
+            throw usage("environment variable " + directUrlVariable + " (--direct-db-url-env) is not set: set it to"
+                    + " a URL of the metadata database itself, not through PgBouncer");
+        }
+        return new Database(DatabaseUrl.parse(value), metadata.timeout(), log());
     }
 
     /** Another reconcile may have moved the schema while this one waited for the lock. */

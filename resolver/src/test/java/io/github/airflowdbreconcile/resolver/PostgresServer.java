@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -99,6 +100,14 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
             statements.add("INSERT INTO alembic_version VALUES ('" + row.replace("'", "''") + "')");
         }
         sql(statements.toArray(String[]::new));
+    }
+
+    /** The one row of alembic_version, or null without one. */
+    public String revision() throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT version_num FROM alembic_version")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
     }
 
     public void dropAlembicVersion() {

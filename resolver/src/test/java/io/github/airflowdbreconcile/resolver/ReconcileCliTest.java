@@ -74,6 +74,17 @@ class ReconcileCliTest {
     }
 
     @Test
+    void shouldExitFiveInOneLineWhenTheRunningReleaseHasNoDowngradeCommand() {
+        CliRun run = CliRun.of("plan", "--map", map, "--current-version", "2.2.5", "--target-version", "2.0.0",
+                "--output", "json");
+        assertEquals(ExitCodes.IMPOSSIBLE, run.exit(), run.err());
+        String reason = run.json().get("reason").asText();
+        assertTrue(reason.startsWith("Airflow 2.2.5, which would run the downgrade, has no `airflow db downgrade`"
+                + " (the first release with it is 2.3.0): restore a database backup taken at Airflow 2.0.0"), reason);
+        assertEquals(1, reason.lines().count(), reason);
+    }
+
+    @Test
     void shouldExitFourForACurrentVersionTheMapDoesNotKnow() {
         CliRun run = CliRun.of("plan", "--map", map, "--current-version", "1.10.15", "--target-version", "3.0.6");
         assertEquals(ExitCodes.UNKNOWN_REVISION, run.exit());

@@ -10,10 +10,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,13 +31,6 @@ class ResolverDatabaseIT {
         String[] args = Arrays.copyOf(base, base.length + extra.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
         return CliRun.of(args);
-    }
-
-    private static String revision() throws Exception {
-        try (Connection c = pg.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT version_num FROM alembic_version")) {
-            return rs.next() ? rs.getString(1) : null;
-        }
     }
 
     @Test
@@ -122,18 +111,18 @@ class ResolverDatabaseIT {
     @Test
     void shouldExitThreeWhenADowngradeIsNeededButNotAllowed() throws Exception {
         pg.alembicVersion(TestMaps.R310);
-        CliRun run = runLocal(fakeAirflow("exit 0"), false);
+        CliRun run = runLocal(FakeAirflow.script(dir, "exit 0"), false);
         assertEquals(ExitCodes.DOWNGRADE_NOT_ALLOWED, run.exit());
         assertTrue(run.err().contains("downgrade from 3.1.1 to 3.0.6 needed; set migrateDatabaseJob.allowDowngrade=true"),
                 run.err());
-        assertEquals(TestMaps.R310, revision());
+        assertEquals(TestMaps.R310, pg.revision());
     }
 
     @Test
     void shouldDowngradeWithALocalAirflowAndCheckTheResult() throws Exception {
         pg.alembicVersion(TestMaps.R310);
         Path args = dir.resolve("args");
-        Path airflow = fakeAirflow("echo \"$@\" > " + args + "\n"
+        Path airflow = FakeAirflow.script(dir, "echo \"$@\" > " + args + "\n"
                 + "echo \"Connecting to $AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\"\n"
                 + "psql \"$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\" -q -c \"UPDATE alembic_version SET version_num='$4'\"");
         PrintStream stderr = System.err;
@@ -149,7 +138,7 @@ class ResolverDatabaseIT {
         String log = logged.toString(StandardCharsets.UTF_8);
         assertTrue(log.contains("Connecting to postgresql://airflow:***@127.0.0.1"), log);
         assertFalse(log.contains(PostgresServer.PASSWORD), log);
-        assertEquals(TestMaps.R306, revision());
+        assertEquals(TestMaps.R306, pg.revision());
         assertEquals("db downgrade --to-revision r306 --yes", Files.readString(args).strip());
         assertEquals("downgrade", run.json().get("action").asText());
     }
@@ -157,16 +146,16 @@ class ResolverDatabaseIT {
     @Test
     void shouldFailWhenTheLocalAirflowFails() throws Exception {
         pg.alembicVersion(TestMaps.R310);
-        CliRun run = runLocal(fakeAirflow("echo 'Can not downgrade' >&2; exit 3"), true);
+        CliRun run = runLocal(FakeAirflow.script(dir, "echo 'Can not downgrade' >&2; exit 3"), true);
         assertEquals(ExitCodes.FAILURE, run.exit());
         assertTrue(run.err().contains("exited 3"), run.err());
-        assertEquals(TestMaps.R310, revision());
+        assertEquals(TestMaps.R310, pg.revision());
     }
 
     @Test
     void shouldFailWhenTheSchemaIsNotTheTargetAfterwards() throws Exception {
         pg.alembicVersion(TestMaps.R310);
-        CliRun run = runLocal(fakeAirflow("exit 0"), true);
+        CliRun run = runLocal(FakeAirflow.script(dir, "exit 0"), true);
         assertEquals(ExitCodes.FAILURE, run.exit());
         assertTrue(run.err().contains("alembic_version holds 'r310', not Airflow 3.0.6's head r306"), run.err());
     }
@@ -174,7 +163,7 @@ class ResolverDatabaseIT {
     @Test
     void shouldTimeOutALocalAirflowThatHangs() throws Exception {
         pg.alembicVersion(TestMaps.R310);
-        CliRun run = runLocal(fakeAirflow("sleep 30"), true, "--exec-timeout", "1");
+        CliRun run = runLocal(FakeAirflow.script(dir, "sleep 30"), true, "--exec-timeout", "1");
         assertEquals(ExitCodes.TIMEOUT, run.exit());
     }
 
@@ -182,11 +171,11 @@ class ResolverDatabaseIT {
     void shouldOnlySayWhatItWouldRunOnADryRun() throws Exception {
         pg.alembicVersion(TestMaps.R310);
         Path marker = dir.resolve("ran");
-        CliRun run = runLocal(fakeAirflow("touch " + marker), true, "--dry-run");
+        CliRun run = runLocal(FakeAirflow.script(dir, "touch " + marker), true, "--dry-run");
         assertEquals(0, run.exit(), run.err());
         assertEquals("downgrade", run.json().get("action").asText());
         assertFalse(Files.exists(marker));
-        assertEquals(TestMaps.R310, revision());
+        assertEquals(TestMaps.R310, pg.revision());
     }
 
     @Test
@@ -195,10 +184,34 @@ class ResolverDatabaseIT {
         Path marker = dir.resolve("ran");
         CliRun run = CliRun.of("run", "--map", TestMaps.realisticFile(dir).toString(), "--target-version", "3.0.6",
                 "--db-url", pg.sqlAlchemyUrl(), "--executor", "local", "--airflow-bin",
-                fakeAirflow("touch " + marker).toString(), "--allow-downgrade");
+                FakeAirflow.script(dir, "touch " + marker).toString(), "--allow-downgrade");
         assertEquals(0, run.exit(), run.err());
         assertFalse(Files.exists(marker));
-        assertEquals(TestMaps.R300, revision());
+        assertEquals(TestMaps.R300, pg.revision());
+    }
+
+    @Test
+    void shouldRunNothingWhenTheRunningReleaseHasNoDowngradeCommand() throws Exception {
+        pg.alembicVersion(TestMaps.R225);
+        Path marker = dir.resolve("ran");
+        CliRun run = CliRun.of("run", "--map", TestMaps.realisticFile(dir).toString(), "--target-version", "2.0.0",
+                "--db-url", pg.sqlAlchemyUrl(), "--executor", "local", "--airflow-bin",
+                FakeAirflow.script(dir, "touch " + marker).toString(), "--allow-downgrade", "--output", "json");
+        assertEquals(ExitCodes.IMPOSSIBLE, run.exit(), run.err());
+        assertTrue(run.json().get("reason").asText().contains("has no `airflow db downgrade`"), run.out());
+        assertFalse(Files.exists(marker));
+        assertEquals(TestMaps.R225, pg.revision());
+    }
+
+    @Test
+    void shouldSayWhenTheDirectUrlVariableIsUnset() throws Exception {
+        pg.alembicVersion(TestMaps.R310);
+        CliRun run = runLocal(FakeAirflow.script(dir, "exit 0"), true, "--direct-db-url-env",
+                "AIRFLOW_DB_RECONCILE_TEST_UNSET");
+        assertEquals(ExitCodes.USAGE, run.exit(), run.err());
+        assertTrue(run.err().contains("environment variable AIRFLOW_DB_RECONCILE_TEST_UNSET (--direct-db-url-env) is"
+                + " not set"), run.err());
+        assertEquals(TestMaps.R310, pg.revision());
     }
 
     private CliRun runLocal(Path airflow, boolean allow, String... extra) {
@@ -210,12 +223,5 @@ class ResolverDatabaseIT {
         }
         args.addAll(List.of(extra));
         return CliRun.of(args.toArray(String[]::new));
-    }
-
-    private Path fakeAirflow(String body) throws Exception {
-        Path script = Files.createTempFile(dir, "airflow", ".sh");
-        Files.writeString(script, "#!/bin/sh\nset -e\n" + body + "\n");
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-        return script;
     }
 }

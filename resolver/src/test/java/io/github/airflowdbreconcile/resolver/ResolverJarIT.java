@@ -1,6 +1,7 @@
 package io.github.airflowdbreconcile.resolver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,11 +15,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ResolverJarIT {
     private static final Path JAR = Path.of("target", "resolver.jar");
     @RegisterExtension
+    @Order(1)
     static final PostgresServer pg = PostgresServer.perClass();
+    @RegisterExtension
+    @Order(2)
+    static final PgBouncerServer pgbouncer = PgBouncerServer.transactionPooling(pg);
 
     @TempDir
     Path dir;
@@ -58,6 +65,46 @@ class ResolverJarIT {
         assertEquals(0, result.exit(), result.err());
         assertEquals("downgrade", new ObjectMapper().readTree(result.out()).get("action").asText());
         assertEquals("", result.err());
+    }
+
+    @Test
+    void shouldRefuseToLockThroughPgBouncerAndNameTheOptionThatGivesTheDatabaseItself() throws Exception {
+        pg.alembicVersion(TestMaps.R310);
+        Path marker = dir.resolve("ran");
+        Result result = java(Map.of("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", pgbouncer.url()), "run", "--map",
+                TestMaps.realisticFile(dir).toString(), "--target-version", "3.0.6", "--db-url-env",
+                "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "--allow-downgrade", "--executor", "local", "--airflow-bin",
+                FakeAirflow.script(dir, "touch " + marker).toString());
+        assertEquals(ExitCodes.USAGE, result.exit(), result.err());
+        String error = result.err().lines().reduce((first, last) -> last).orElse("");
+        assertTrue(error.startsWith("airflow-db-reconcile: database postgresql://airflow:***@127.0.0.1:")
+                && error.contains("/airflow-metadata goes through a connection pooler such as PgBouncer")
+                && error.endsWith("pass --direct-db-url-env with a variable holding a URL of the database itself"),
+                result.err());
+        assertFalse(result.err().contains(PostgresServer.PASSWORD), result.err());
+        assertFalse(Files.exists(marker));
+        assertEquals(TestMaps.R310, pg.revision());
+    }
+
+    @Test
+    void shouldLockAndCheckThroughTheDirectUrlWhileAirflowKeepsPgBouncer() throws Exception {
+        pg.alembicVersion(TestMaps.R310);
+        Path seen = dir.resolve("seen");
+        // Airflow keeps the pool's URL; meanwhile the reconcile lock must be held by the direct URL's session.
+        Path airflow = FakeAirflow.script(dir, "echo \"$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\" > " + seen + "\n"
+                + "psql \"$DIRECT\" -Atc \"SELECT application_name FROM pg_locks JOIN pg_stat_activity USING (pid)"
+                + " WHERE locktype = 'advisory' AND granted\" >> " + seen + "\n"
+                + "psql \"$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\" -q -c \"UPDATE alembic_version SET version_num='$4'\"");
+        String direct = "postgresql://" + PostgresServer.USER + ":" + PostgresServer.PASSWORD + "@127.0.0.1:"
+                + pg.port() + "/" + PostgresServer.DATABASE + "?application_name=direct";
+        Result result = java(Map.of("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", pgbouncer.url(), "DIRECT", direct),
+                "run", "--map", TestMaps.realisticFile(dir).toString(), "--target-version", "3.0.6", "--db-url-env",
+                "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "--direct-db-url-env", "DIRECT", "--allow-downgrade",
+                "--executor", "local", "--airflow-bin", airflow.toString(), "--output", "json");
+        assertEquals(0, result.exit(), result.err());
+        assertEquals(List.of(pgbouncer.url(), "direct"), Files.readAllLines(seen));
+        assertEquals(TestMaps.R306, pg.revision());
+        assertEquals("downgrade", new ObjectMapper().readTree(result.out()).get("action").asText());
     }
 
     @Test

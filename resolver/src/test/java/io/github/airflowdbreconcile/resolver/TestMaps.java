@@ -13,12 +13,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A map shaped like Airflow's history. 2.x: base200 → r262 → r270a → r270 → r2103 (2.10.3 = 2.10.4 = 2.10.5), and a
- * 2.11.0 branch r2110 that 3.x never got. 3.0.0 squashes everything below 2.7 into {@code squash}, and r270a, 2.7.0's
- * first migration, is rewritten to revise it; r300, r306, then 3.1.0 adds r310a → r310 (3.1.1 adds nothing).
+ * A map shaped like Airflow's history. 2.x: base200 → r225 (2.2.5, whose CLI has no {@code db downgrade}) → r262 →
+ * r270a → r270 → r2103 (2.10.3 = 2.10.4 = 2.10.5), and a 2.11.0 branch r2110 that 3.x never got. 3.0.0 squashes
+ * everything below 2.7 into {@code squash}, and r270a, 2.7.0's first migration, is rewritten to revise it; r300, r306,
+ * then 3.1.0 adds r310a → r310 (3.1.1 adds nothing).
  */
 public final class TestMaps {
     public static final String BASE = "base200";
+    public static final String R225 = "r225";
     public static final String R262 = "r262";
     public static final String R270A = "r270a";
     public static final String R270 = "r270";
@@ -39,7 +41,8 @@ public final class TestMaps {
     public static RevisionMap realistic() {
         Map<String, Revision> revisions = new LinkedHashMap<>();
         revisions.put(BASE, revision(List.of(), "2.0.0", "Initial schema"));
-        revisions.put(R262, revision(List.of(BASE), "2.6.2", "Add dag_run notes"));
+        revisions.put(R225, revision(List.of(BASE), "2.2.5", "Add dag_run queued_at"));
+        revisions.put(R262, revision(List.of(R225), "2.6.2", "Add dag_run notes"));
         revisions.put(R270A, new Revision(List.of(SQUASH),
                 List.of(new ParentChange(v("2.7.0"), List.of(R262)), new ParentChange(v("3.0.0"), List.of(SQUASH))),
                 v("2.7.0"), "2.7.0", "Add index on log.dttm", "0001_2_7_0_add_index.py"));
@@ -53,12 +56,13 @@ public final class TestMaps {
         revisions.put(R310, revision(List.of(R310A), "3.1.0", "Add dag_favorite table"));
         Map<AirflowVersion, Release> versions = new LinkedHashMap<>();
         versions.put(v("2.0.0"), new Release(BASE, BASE, 1));
-        versions.put(v("2.6.2"), new Release(R262, BASE, 2));
-        versions.put(v("2.7.0"), new Release(R270, BASE, 4));
+        versions.put(v("2.2.5"), new Release(R225, BASE, 2));
+        versions.put(v("2.6.2"), new Release(R262, BASE, 3));
+        versions.put(v("2.7.0"), new Release(R270, BASE, 5));
         for (String v : List.of("2.10.3", "2.10.4", "2.10.5")) {
-            versions.put(v(v), new Release(R2103, BASE, 5));
+            versions.put(v(v), new Release(R2103, BASE, 6));
         }
-        versions.put(v("2.11.0"), new Release(R2110, BASE, 6));
+        versions.put(v("2.11.0"), new Release(R2110, BASE, 7));
         versions.put(v("3.0.0"), new Release(R300, SQUASH, 5));
         versions.put(v("3.0.6"), new Release(R306, SQUASH, 6));
         versions.put(v("3.1.0"), new Release(R310, SQUASH, 8));

@@ -62,12 +62,31 @@ public final class Decider {
         AirflowVersion runner = runnerOf(revision, currentVersions);
         String runnerFloor = map.versions().get(runner).floor();
         if (map.isAncestor(runner, targetHead, revision)) {
+            if (runner.compareTo(Executor.FIRST_WITH_DOWNGRADE) < 0) {
+                return refuseWithoutDowngradeCommand(revision, currentVersions, target, targetHead, runner,
+                        runnerFloor);
+            }
             List<UndoStep> undo = map.revisionsBetween(runner, revision, targetHead).stream()
                     .map(id -> new UndoStep(id, map.revisions().get(id).description()))
                     .toList();
             return plan(Action.DOWNGRADE, revision, currentVersions, target, targetHead, undo, runner, runnerFloor);
         }
         return refuseUnreachable(revision, currentVersions, target, targetHead, runner, runnerFloor);
+    }
+
+    /**
+     * The running release's CLI cannot undo anything; a release that has the command can, from its own copies of the
+     * older migrations (tried with the real 2.3.0 on a database at 2.2.5's head: it reached 2.1.0's).
+     */
+    private Plan refuseWithoutDowngradeCommand(String revision, List<AirflowVersion> currentVersions,
+                                               AirflowVersion target, String targetHead, AirflowVersion runner,
+                                               String runnerFloor) {
+        AirflowVersion first = Executor.FIRST_WITH_DOWNGRADE;
+        return refuse(revision, currentVersions, target, targetHead, runner, runnerFloor, ErrorCode.IMPOSSIBLE,
+                "Airflow " + runner + ", which would run the downgrade, has no `airflow db downgrade` (the first"
+                        + " release with it is " + first + "): restore a database backup taken at Airflow " + target
+                        + ", or run `airflow db downgrade --to-revision " + targetHead + " --yes` once against this"
+                        + " database with Airflow " + first + "'s CLI, then deploy " + target);
     }
 
     /** Neither head descends from the other in the graph that would run the move: say which way out there is. */

@@ -1,10 +1,21 @@
 package io.github.airflowdbreconcile.resolver.internal;
 
+import io.github.airflowdbreconcile.map.api.AirflowVersion;
 import io.github.airflowdbreconcile.resolver.api.Plan;
 import java.util.List;
 
 /** Runs {@code airflow db downgrade} where the migrations to undo are installed. */
 public interface Executor {
+    /**
+     * The first release whose CLI has {@link #downgradeCommand}: {@code airflow db downgrade} with
+     * {@code -r/--to-revision} and {@code -y/--yes}. Read from the real releases: the {@code db downgrade} command and
+     * its arguments in airflow/cli/cli_parser.py (cli_config.py from 2.6) of every final wheel on PyPI, apache-airflow
+     * 2.0.0 to 2.11.2 and apache-airflow-core 3.0.0 to 3.3.2. 2.0.0 to 2.2.5 have no {@code db downgrade}; 2.3.0 and
+     * every later release have it with both options. The real CLIs agree: 2.2.5's answers "invalid choice:
+     * 'downgrade'", 2.3.0's runs it.
+     */
+    AirflowVersion FIRST_WITH_DOWNGRADE = AirflowVersion.parse("2.3.0");
+
     /** Says where and how the downgrade would run, changing nothing. */
     void describe(Plan plan);
 

@@ -2,6 +2,7 @@ package io.github.airflowdbreconcile.resolver.internal;
 
 import static io.github.airflowdbreconcile.resolver.TestMaps.R2103;
 import static io.github.airflowdbreconcile.resolver.TestMaps.R2110;
+import static io.github.airflowdbreconcile.resolver.TestMaps.R225;
 import static io.github.airflowdbreconcile.resolver.TestMaps.R262;
 import static io.github.airflowdbreconcile.resolver.TestMaps.R270;
 import static io.github.airflowdbreconcile.resolver.TestMaps.R270A;
@@ -88,6 +89,25 @@ class DeciderTest {
         assertEquals(Action.DOWNGRADE, plan.action());
         assertEquals(List.of(R2103, R270, R270A), undone(plan));
         assertEquals(BASE, plan.floor());
+    }
+
+    @Test
+    void shouldRefuseADowngradeThatTheRunningReleasesCliCannotRun() {
+        Plan plan = decide(R225, "2.0.0");
+        assertEquals(Action.REFUSE, plan.action());
+        assertEquals(ErrorCode.IMPOSSIBLE, plan.refusal());
+        assertEquals(v("2.2.5"), plan.runner());
+        assertTrue(plan.reason().startsWith("Airflow 2.2.5, which would run the downgrade, has no `airflow db"
+                + " downgrade` (the first release with it is 2.3.0)"), plan.reason());
+        assertTrue(plan.reason().contains("restore a database backup taken at Airflow 2.0.0"), plan.reason());
+        assertEquals(List.of(), plan.revisionsToUndo());
+    }
+
+    @Test
+    void shouldDowngradeToAnOldReleaseFromOneWhoseCliHasTheCommand() {
+        Plan plan = decide(R262, "2.2.5");
+        assertEquals(Action.DOWNGRADE, plan.action());
+        assertEquals(List.of(R262), undone(plan));
     }
 
     @Test

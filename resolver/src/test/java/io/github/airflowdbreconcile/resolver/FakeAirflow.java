@@ -1,0 +1,19 @@
+package io.github.airflowdbreconcile.resolver;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/** A shell script that stands in for the running release's airflow executable (--executor local). */
+public final class FakeAirflow {
+    private FakeAirflow() {}
+
+    /** An executable script in {@code dir} that runs {@code body} with {@code set -e}; its arguments are $1... */
+    public static Path script(Path dir, String body) throws IOException {
+        Path script = Files.createTempFile(dir, "airflow", ".sh");
+        Files.writeString(script, "#!/bin/sh\nset -e\n" + body + "\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        return script;
+    }
+}
