@@ -4,10 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The *IT tests start throwaway PostgreSQL clusters from Debian's server binaries.
-if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
-  echo "installing Debian's postgresql package for the integration tests" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+# The *IT tests start throwaway PostgreSQL clusters and a PgBouncer from Debian's server binaries.
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || ! command -v pgbouncer >/dev/null; then
+  echo "installing Debian's postgresql and pgbouncer packages for the integration tests" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql pgbouncer >/dev/null
 fi
 
 mvn -B -ntp verify
