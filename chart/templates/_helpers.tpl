@@ -26,6 +26,10 @@
 {{- printf "%s-restore" (include "airflow-db-reconcile.fullname" . | trunc 54 | trimSuffix "-") }}
 {{- end }}
 
+{{- define "airflow-db-reconcile.migrateJobName" -}}
+{{- printf "%s-db-migrate" (include "airflow-db-reconcile.fullname" . | trunc 52 | trimSuffix "-") }}
+{{- end }}
+
 {{/* The ConfigMap that carries the revision map. */}}
 {{- define "airflow-db-reconcile.mapName" -}}
 {{- printf "%s-map" (include "airflow-db-reconcile.fullname" . | trunc 59 | trimSuffix "-") }}
@@ -56,7 +60,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 
 {{- define "airflow-db-reconcile.targetVersion" -}}
 {{- $version := .Values.airflowVersion | default .Values.global.airflowVersion }}
-{{- required "set airflowVersion (or global.airflowVersion) to the Airflow version being deployed" $version }}
+{{- required "airflowVersion is not set: set airflowVersion (or global.airflowVersion) to the Airflow version being deployed, the same as the Airflow chart's" $version }}
 {{- end }}
 
 {{- define "airflow-db-reconcile.metadataSecretName" -}}

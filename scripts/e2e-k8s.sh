@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# End to end on a real single-node Kubernetes cluster built here (scripts/k8s), with a real helm binary, real Airflow
+# images (the e2e virtualenvs of real releases), the reconciler image and a PostgreSQL on the node's bridge. The
+# Airflow side is a stand-in for the official chart (scripts/k8s/fixtures/airflow); an umbrella chart combines it
+# with chart/, the way an operator would.
+#
+# Usage: scripts/e2e-k8s.sh [SCENARIO...]   (default: all; scenarios 1-5 are one release's history, run in order)
+# Env:   E2E_KEEP=1 keeps the work dir and the cluster up (then `scripts/k8s/cluster.sh down` removes it).
+# Prints one `PASS scenario N: ...` / `FAIL scenario N: ...` line per scenario and `N passed, M failed`.
+set -euo pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/k8s/common.sh
+source "$REPO/scripts/k8s/common.sh"
+# shellcheck source=scripts/e2e/pg.sh
+source "$REPO/scripts/e2e/pg.sh"
+# shellcheck source=scripts/e2e/venvs.sh
+source "$REPO/scripts/e2e/venvs.sh"
+# shellcheck source=scripts/k8s/scenarios.sh
+source "$REPO/scripts/k8s/scenarios.sh"
+
+OLD2=2.10.5   # the 2.x release of the cross-major scenario
+A=3.0.6       # the older 3.x release
+B=3.1.8       # the newer 3.x release
+RELEASES=("$OLD2" "$A" "$B")
+
+say() { printf 'e2e-k8s: %s\n' "$*" >&2; }
+started=$SECONDS
+while read -r variable; do unset "$variable"; done < <(compgen -e | grep '^AIRFLOW' || true)
+if [[ $# -gt 0 ]]; then SELECTED=("$@"); else mapfile -t SELECTED < <(printf '%s\n' "${!SCENARIO_NAMES[@]}" | sort -n); fi
+for n in "${SELECTED[@]}"; do
+  [[ -n ${SCENARIO_NAMES[$n]:-} ]] || { echo "e2e-k8s: no scenario '$n' (${!SCENARIO_NAMES[*]})" >&2; exit 2; }
+done
+
+WORK=$(mktemp -d /tmp/e2e-k8s.XXXXXX)
+cleanup() {
+  local rc=$?
+  jobs -p | xargs -r kill 2>/dev/null || true
+  if [[ ${E2E_KEEP:-} == 1 ]]; then
+    say "kept: work dir $WORK, the cluster ($REPO/scripts/k8s/cluster.sh env), PostgreSQL in ${PG_DIR:-?}"
+  else
+    "$REPO/scripts/k8s/cluster.sh" down >/dev/null 2>&1 || say "LOUD: cluster.sh down failed: run it by hand"
+    pg_stop
+    rm -rf "$WORK"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+SETUP_ERROR=
+setup_failed() { [[ -n $SETUP_ERROR ]] || SETUP_ERROR=$*; say "LOUD: $*"; }
+MAP=$(compgen -G "$REPO/maps/airflow-*.json" | sort -V | tail -n 1)
+
+step() { # step WHAT COMMAND...: runs it logged; a failure is the setup error every scenario reports
+  local what=$1 log; log=$WORK/setup-${1// /-}.log; shift
+  [[ -z $SETUP_ERROR ]] || return 0
+  local t=$SECONDS
+  if "$@" >"$log" 2>&1; then say "$what: $((SECONDS - t)) s"; else setup_failed "$what failed: $(tail -n 3 "$log" | paste -sd ' ')"; fi
+}
+
+build_jar() { [[ -f $REPO/resolver/target/resolver.jar ]] || mvn -B -q -ntp -pl resolver -am package -DskipTests; }
+build_venvs() {
+  ensure_uv
+  local version
+  for version in "${RELEASES[@]}"; do ensure_venv "$version" "$WORK/venv-$version.log" || { cat "$WORK/venv-$version.log"; return 1; }; done
+}
+build_images() {
+  mkdir -p "$WORK/images"
+  "$REPO/resolver/image/build.sh" "$WORK/images/reconciler.tar" "$RECONCILER_IMAGE"
+  local version
+  for version in "${RELEASES[@]}"; do
+    "$REPO/scripts/k8s/airflow-image.sh" "$version" "$WORK/images/airflow-$version.tar"
+  done
+}
+import_images() {
+  local image
+  for image in "$WORK"/images/*.tar; do ctr_k8s images import "$image"; done
+  rm -rf "$WORK/images"
+}
+start_postgres() {
+  PG_HOST=$NODE_IP pg_start
+  # Pods reach the node's address from the pod network.
+  echo "host all all $POD_CIDR scram-sha-256" >>"$PG_DIR/data/pg_hba.conf"
+  pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" reload
+}
+
+step "cluster" "$REPO/scripts/k8s/cluster.sh" up
+step "resolver jar" build_jar
+step "Airflow venvs" build_venvs
+step "images" build_images
+step "image import" import_images
+step "PostgreSQL on $NODE_IP" start_postgres
+HELM=$K8S_BIN/helm
+export KUBECONFIG=$K8S_STATE/pki/admin.kubeconfig
+say "ready after $((SECONDS - started)) s"
+
+passed=0
+failed=0
+declare -A outcome
+for n in "${SELECTED[@]}"; do
+  name=${SCENARIO_NAMES[$n]}
+  scenario_started=$SECONDS
+  prerequisite=${SCENARIO_AFTER[$n]:-}
+  if [[ -n $SETUP_ERROR ]]; then
+    why="cannot run: $SETUP_ERROR"
+  elif [[ -n $prerequisite && ${outcome[$prerequisite]:-} != pass ]]; then
+    # A step of one release's history: it starts from where scenario $prerequisite left the release.
+    why="needs scenario $prerequisite to pass first (run them in order: ${!SCENARIO_AFTER[*]})"
+  else
+    why=
+    set +e
+    (
+      set -eE
+      scenario_begin "$n"
+      trap 'rc=$?; [[ -f $SDIR/why ]] || echo "command failed (exit $rc): $BASH_COMMAND" >"$SDIR/why"' ERR
+      "scenario_$n"
+    ) >"$WORK/s$n.log" 2>&1
+    rc=$?
+    set -e
+    [[ $rc -eq 0 ]] || why=$(cat "$WORK/s$n/why" 2>/dev/null || echo "exited $rc")
+  fi
+  took="$((SECONDS - scenario_started)) s"
+  if [[ -z $why ]]; then
+    passed=$((passed + 1)); outcome[$n]=pass
+    echo "PASS scenario $n: $name ($took)"
+    grep '^MEASURE' "$WORK/s$n.log" | sed 's/^MEASURE/    measured:/' || true
+  else
+    failed=$((failed + 1)); outcome[$n]=fail
+    echo "FAIL scenario $n: $name: $why ($took)"
+    [[ -f $WORK/s$n.log ]] && sed 's/^/    | /' "$WORK/s$n.log" | tail -n 60
+  fi
+done
+
+say "total $((SECONDS - started)) s"
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
