@@ -166,7 +166,7 @@ scenario_2() {
   fi
   expect_log "$SDIR/upgrade.log" "pre-upgrade hooks failed" "helm's output"
   reconciler_log "$HISTORY" >"$SDIR/reconciler.log"
-  expect_log "$SDIR/reconciler.log" "downgrade from Airflow 3.1.8" "the hook's log"
+  expect_log "$SDIR/reconciler.log" "downgrade from 3.1.8 to 3.0.6 needed" "the hook's log"
   expect_log "$SDIR/reconciler.log" "allowDowngrade=true" "the hook's log"
   expect_head "$HISTORY" 3.1.8
   expect_serving "$HISTORY" 3.1.8
