@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -73,7 +70,8 @@ class ResolverDatabaseIT {
         CliRun run = plan("3.0.6");
         assertEquals(ExitCodes.IMPOSSIBLE, run.exit());
         assertEquals("refuse", run.json().get("action").asText());
-        assertTrue(run.err().isEmpty() || !run.err().contains("Exception"), run.err());
+        assertEquals("airflow-db-reconcile: refused: alembic_version holds several heads ('r2110', 'r306'): the"
+                + " database is branched; merge or repair it by hand before deploying 3.0.6", run.err().strip());
     }
 
     @Test
@@ -136,19 +134,10 @@ class ResolverDatabaseIT {
         Path airflow = fakeAirflow("echo \"$@\" > " + args + "\n"
                 + "echo \"Connecting to $AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\"\n"
                 + "psql \"$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\" -q -c \"UPDATE alembic_version SET version_num='$4'\"");
-        PrintStream stderr = System.err;
-        ByteArrayOutputStream logged = new ByteArrayOutputStream();
-        CliRun run;
-        try {
-            System.setErr(new PrintStream(logged, true, StandardCharsets.UTF_8));
-            run = runLocal(airflow, true);
-        } finally {
-            System.setErr(stderr);
-        }
+        CliRun run = runLocal(airflow, true);
         assertEquals(0, run.exit(), run.err());
-        String log = logged.toString(StandardCharsets.UTF_8);
-        assertTrue(log.contains("Connecting to postgresql://airflow:***@127.0.0.1"), log);
-        assertFalse(log.contains(PostgresServer.PASSWORD), log);
+        assertTrue(run.err().contains("Connecting to postgresql://airflow:***@127.0.0.1"), run.err());
+        assertFalse(run.err().contains(PostgresServer.PASSWORD), run.err());
         assertEquals(TestMaps.R306, revision());
         assertEquals("db downgrade --to-revision r306 --yes", Files.readString(args).strip());
         assertEquals("downgrade", run.json().get("action").asText());

@@ -9,8 +9,8 @@ import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.ReconcileException;
 import io.github.airflowdbreconcile.resolver.PostgresServer;
 import io.github.airflowdbreconcile.resolver.api.CurrentState;
-import java.io.PrintStream;
-import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DatabaseIT {
     @RegisterExtension
     static final PostgresServer pg = PostgresServer.perClass();
-    private final Log log = new Log(new PrintStream(new ByteArrayOutputStream()), false);
+    private final Log log = new Log(new PrintWriter(Writer.nullWriter()), false);
 
     private Database database(String url, Duration timeout) {
         return new Database(DatabaseUrl.parse(url), timeout, log);

@@ -2,20 +2,20 @@ package io.github.airflowdbreconcile.resolver.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class MaskingOutputStreamTest {
     private static String through(String password, String... chunks) throws IOException {
-        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        StringWriter sink = new StringWriter();
         try (MaskingOutputStream masked = new MaskingOutputStream(sink, password)) {
             for (String chunk : chunks) {
                 masked.write(chunk.getBytes(StandardCharsets.UTF_8));
             }
         }
-        return sink.toString(StandardCharsets.UTF_8);
+        return sink.toString();
     }
 
     @Test
