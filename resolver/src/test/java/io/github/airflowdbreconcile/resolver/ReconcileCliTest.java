@@ -89,6 +89,15 @@ class ReconcileCliTest {
     }
 
     @Test
+    void shouldExitTwoForAVersionNumberTooLargeForAnyRelease() {
+        CliRun run = CliRun.of("plan", "--map", map, "--current-version", "3.1.0", "--target-version",
+                "99999999999");
+        assertEquals(ExitCodes.USAGE, run.exit());
+        assertTrue(run.err().startsWith("airflow-db-reconcile: '99999999999' is not a version"), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+    }
+
+    @Test
     void shouldExitTwoWithoutACurrentStateOrWithTwo() {
         CliRun none = CliRun.of("plan", "--map", map, "--target-version", "3.0.6");
         assertEquals(ExitCodes.USAGE, none.exit());
