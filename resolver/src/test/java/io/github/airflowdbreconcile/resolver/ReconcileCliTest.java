@@ -98,6 +98,17 @@ class ReconcileCliTest {
     }
 
     @Test
+    void shouldRefuseAMapWithoutAnyReleaseInOneLine() throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty.json"), "{\"format\": 1, \"generator\": {\"name\":"
+                + " \"mapgen\", \"version\": \"1\"}, \"sources\": [], \"versions\": {}, \"revisions\": {}}");
+        CliRun run = CliRun.of("plan", "--map", empty.toString(), "--current-revision", "r306",
+                "--target-version", "3.0.6");
+        assertEquals(ExitCodes.FAILURE, run.exit());
+        assertTrue(run.err().startsWith("airflow-db-reconcile: map " + empty + " lists no release"), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+    }
+
+    @Test
     void shouldExitTwoWithoutACurrentStateOrWithTwo() {
         CliRun none = CliRun.of("plan", "--map", map, "--target-version", "3.0.6");
         assertEquals(ExitCodes.USAGE, none.exit());
