@@ -99,7 +99,7 @@ class ResolverDatabaseIT {
         CliRun fromFile = CliRun.of("status", "--map", TestMaps.realisticFile(dir).toString(), "--db-url-file",
                 file.toString());
         assertEquals(0, fromFile.exit(), fromFile.err());
-        assertEquals("revision r306: head of Airflow 3.0.6", fromFile.out().strip());
+        assertEquals("revision 'r306': head of Airflow 3.0.6", fromFile.out().strip());
     }
 
     @Test

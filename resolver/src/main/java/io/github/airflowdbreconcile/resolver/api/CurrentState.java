@@ -56,7 +56,12 @@ public record CurrentState(List<String> revisions, String source) {
 
     /** The rows on one printable line, {@code nothing} for a fresh database. */
     public String describeRows() {
-        return isFresh() ? "nothing" : String.join(", ", revisions.stream().map(CurrentState::printable).toList());
+        return isFresh() ? "nothing" : printable(revisions);
+    }
+
+    /** Values read from the database on one line: each {@link #printable(String)}, comma-separated. */
+    public static String printable(List<String> values) {
+        return String.join(", ", values.stream().map(CurrentState::printable).toList());
     }
 
     /** A value read from the database, made safe to print on one line: quoted, control characters replaced, cut. */

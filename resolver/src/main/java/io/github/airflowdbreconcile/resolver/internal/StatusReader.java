@@ -47,10 +47,11 @@ public final class StatusReader {
         return switch (status.state()) {
             case SchemaStatus.FRESH -> "fresh database: no alembic_version row";
             case SchemaStatus.SEVERAL_HEADS -> "several heads in alembic_version: "
-                    + String.join(", ", status.revisions());
-            case SchemaStatus.UNKNOWN -> "revision " + status.currentRevision() + ": unknown to the map (which"
-                    + " knows up to Airflow " + status.mapVersion() + ")";
-            default -> "revision " + status.currentRevision() + ": " + (status.currentVersions().isEmpty()
+                    + CurrentState.printable(status.revisions());
+            case SchemaStatus.UNKNOWN -> "revision " + CurrentState.printable(status.currentRevision())
+                    + ": unknown to the map (which knows up to Airflow " + status.mapVersion() + ")";
+            default -> "revision " + CurrentState.printable(status.currentRevision()) + ": "
+                    + (status.currentVersions().isEmpty()
                     ? "no release's head; in the files of " + PlanPrinter.joined(status.containedIn())
                     : "head of Airflow " + PlanPrinter.joined(status.currentVersions()));
         } + System.lineSeparator();
