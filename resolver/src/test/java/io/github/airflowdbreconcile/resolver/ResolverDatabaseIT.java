@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +50,53 @@ class ResolverDatabaseIT {
         assertEquals("install", noTable.json().get("action").asText());
         pg.alembicVersion();
         assertEquals("install", plan("3.0.6").json().get("action").asText());
+    }
+
+    @Test
+    void shouldRefuseAirflowTablesWithoutARevisionWithExitFour() throws Exception {
+        pg.dropAlembicVersion();
+        airflowTables("public");
+        CliRun noTable = plan("3.0.6");
+        assertEquals(ExitCodes.UNKNOWN_REVISION, noTable.exit(), noTable.err());
+        String reason = noTable.json().get("reason").asText();
+        assertTrue(reason.startsWith("the database holds Airflow tables (public.dag, public.dag_run,"
+                + " public.task_instance) but alembic_version records no revision") && reason.contains("--db-schema"),
+                reason);
+        assertEquals("airflow-db-reconcile: refused: " + reason, noTable.err().strip());
+        pg.alembicVersion();
+        CliRun emptyTable = plan("3.0.6");
+        assertEquals(ExitCodes.UNKNOWN_REVISION, emptyTable.exit(), emptyTable.err());
+        assertEquals(reason, emptyTable.json().get("reason").asText());
+        CliRun status = CliRun.of("status", "--map", TestMaps.realisticFile(dir).toString(), "--db-url",
+                pg.sqlAlchemyUrl(), "--output", "json");
+        assertEquals(ExitCodes.UNKNOWN_REVISION, status.exit(), status.err());
+        assertEquals("tables-without-revision", status.json().get("state").asText());
+    }
+
+    @Test
+    void shouldReadAlembicVersionInTheSchemaAirflowKeepsItsTablesIn() throws Exception {
+        pg.dropAlembicVersion();
+        airflowTables("Airflow");
+        pg.sql("CREATE TABLE \"Airflow\".alembic_version (version_num VARCHAR(32) NOT NULL)",
+                "INSERT INTO \"Airflow\".alembic_version VALUES ('" + TestMaps.R310 + "')");
+        CliRun run = plan("3.0.6", "--db-schema", "Airflow");
+        assertEquals(0, run.exit(), run.err());
+        assertEquals("downgrade", run.json().get("action").asText());
+        assertEquals(TestMaps.R310, run.json().get("currentRevision").asText());
+        pg.sql("DELETE FROM \"Airflow\".alembic_version");
+        CliRun noRevision = plan("3.0.6", "--db-schema", "Airflow");
+        assertEquals(ExitCodes.UNKNOWN_REVISION, noRevision.exit(), noRevision.err());
+        assertTrue(noRevision.json().get("reason").asText().contains("(Airflow.dag, Airflow.dag_run,"
+                + " Airflow.task_instance)"), noRevision.out());
+    }
+
+    @Test
+    void shouldRefuseASchemaThatDoesNotExistWithExitTwo() {
+        pg.dropAlembicVersion();
+        CliRun run = plan("3.0.6", "--db-schema", "airflw");
+        assertEquals(ExitCodes.USAGE, run.exit(), run.err());
+        assertTrue(run.err().startsWith("airflow-db-reconcile: schema 'airflw' (--db-schema"), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
     }
 
     @Test
@@ -188,6 +236,19 @@ class ResolverDatabaseIT {
         assertEquals(0, run.exit(), run.err());
         assertFalse(Files.exists(marker));
         assertEquals(TestMaps.R300, revision());
+    }
+
+    /** Three of the tables every Airflow release has, in {@code schema}. */
+    private static void airflowTables(String schema) {
+        pg.sql("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"",
+                "CREATE TABLE \"" + schema + "\".dag (dag_id VARCHAR(250) PRIMARY KEY)",
+                "CREATE TABLE \"" + schema + "\".dag_run (id SERIAL PRIMARY KEY)",
+                "CREATE TABLE \"" + schema + "\".task_instance (id SERIAL PRIMARY KEY)");
+    }
+
+    @AfterEach
+    void dropAirflowTables() {
+        pg.sql("DROP TABLE IF EXISTS dag, dag_run, task_instance", "DROP SCHEMA IF EXISTS \"Airflow\" CASCADE");
     }
 
     private CliRun runLocal(Path airflow, boolean allow, String... extra) {

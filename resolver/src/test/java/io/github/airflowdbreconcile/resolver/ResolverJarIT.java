@@ -61,6 +61,21 @@ class ResolverJarIT {
     }
 
     @Test
+    void shouldReadAlembicVersionInTheSchemaAirflowsVariableNames() throws Exception {
+        pg.alembicVersion(TestMaps.R310);
+        pg.sql("CREATE SCHEMA meta", "CREATE TABLE meta.alembic_version (version_num VARCHAR(32) NOT NULL)",
+                "INSERT INTO meta.alembic_version VALUES ('" + TestMaps.R306 + "')");
+        try {
+            Result result = java(Map.of("AIRFLOW__DATABASE__SQL_ALCHEMY_SCHEMA", "meta"), "status", "--map",
+                    TestMaps.realisticFile(dir).toString(), "--db-url", pg.sqlAlchemyUrl());
+            assertEquals(0, result.exit(), result.err());
+            assertEquals("revision 'r306': head of Airflow 3.0.6", result.out().strip());
+        } finally {
+            pg.sql("DROP SCHEMA meta CASCADE");
+        }
+    }
+
+    @Test
     void shouldReachTheClusterThroughTheShadedClient() throws Exception {
         KubernetesMockServer server = new KubernetesMockServer(false);
         server.init();

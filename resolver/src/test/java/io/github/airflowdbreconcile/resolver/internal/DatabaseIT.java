@@ -23,7 +23,7 @@ class DatabaseIT {
     private final Log log = new Log(new PrintWriter(Writer.nullWriter()), false);
 
     private Database database(String url, Duration timeout) {
-        return new Database(DatabaseUrl.parse(url), timeout, log);
+        return new Database(DatabaseUrl.parse(url), null, timeout, log);
     }
 
     private CurrentState read() {

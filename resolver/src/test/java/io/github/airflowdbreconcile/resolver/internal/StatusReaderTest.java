@@ -22,4 +22,11 @@ class StatusReaderTest {
                 text(new CurrentState(List.of("a\rb", TestMaps.R306), "test")));
         assertEquals("revision 'r306': head of Airflow 3.0.6\n", text(CurrentState.at(TestMaps.R306, "test")));
     }
+
+    @Test
+    void shouldNameAirflowTablesWithoutARevisionInsteadOfCallingTheDatabaseFresh() {
+        assertEquals("no alembic_version row, but Airflow tables: public.dag, public.dag_run\n",
+                text(CurrentState.withoutRevision(List.of("public.dag", "public.dag_run"), "test")));
+        assertEquals("fresh database: no alembic_version row\n", text(CurrentState.fresh("test")));
+    }
 }

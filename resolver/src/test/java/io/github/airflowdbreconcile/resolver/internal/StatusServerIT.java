@@ -26,7 +26,7 @@ class StatusServerIT {
     private final Log log = new Log(new PrintWriter(Writer.nullWriter()), false);
 
     private StatusServer serve(String url) throws Exception {
-        Database database = new Database(DatabaseUrl.parse(url), Duration.ofSeconds(1), log);
+        Database database = new Database(DatabaseUrl.parse(url), null, Duration.ofSeconds(1), log);
         StatusReader reader = new StatusReader(TestMaps.realistic());
         return StatusServer.start(new InetSocketAddress("127.0.0.1", 0), () -> reader.describe(database.readState()));
     }
