@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodListBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.IOException;
@@ -81,13 +80,8 @@ class ResolverJarIT {
         server.init();
         try {
             server.expect().get().withPath("/api/v1/namespaces/airflow/pods?labelSelector=release%3Daf")
-                    .andReturn(200, new PodListBuilder().addToItems(new PodBuilder()
-                            .withNewMetadata().withName("af-api-server-0").addToLabels("release", "af")
-                            .addToLabels("component", "api-server").endMetadata()
-                            .withNewSpec().addNewContainer().withName("api-server")
-                            .withImage("apache/airflow:3.0.6").endContainer().endSpec()
-                            .withNewStatus().withPhase("Running").addNewCondition().withType("Ready")
-                            .withStatus("True").endCondition().endStatus().build()).build())
+                    .andReturn(200, new PodListBuilder().addToItems(TestPods.ready("af-api-server-0", "af",
+                            "api-server", "apache/airflow:3.0.6")).build())
                     .always();
             Result result = java(Map.of("KUBERNETES_MASTER", "http://localhost:" + server.getPort(),
                     "KUBERNETES_AUTH_TRYKUBECONFIG", "false", "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false"),
