@@ -61,6 +61,9 @@ public final class Database {
             if (url.kind() == DatabaseUrl.Kind.POSTGRESQL) {
                 properties.setProperty("connectTimeout", Long.toString(seconds));
                 properties.setProperty("loginTimeout", Long.toString(seconds));
+                // On unless the URL says keepalives=0 (or tcpKeepAlive=false), as libpq has it: the lock's session
+                // idles for as long as the downgrade runs.
+                properties.setProperty("tcpKeepAlive", "true");
             } else {
                 properties.setProperty("connectTimeout", Long.toString(seconds * 1000));
             }
