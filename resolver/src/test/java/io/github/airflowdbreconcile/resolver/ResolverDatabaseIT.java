@@ -21,6 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The command line against a real PostgreSQL: every alembic_version state, and run with a local airflow. */
 class ResolverDatabaseIT {
+    /** What a dropped connection does to the reconcile lock: the server ends its session, and the lock with it. */
+    private static final String TERMINATE_LOCK_SESSION = "psql \"$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\" -q -A -t -c"
+            + " \"SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'\"";
     @RegisterExtension
     static final PostgresServer pg = PostgresServer.perClass();
 
@@ -206,6 +209,29 @@ class ResolverDatabaseIT {
         CliRun run = runLocal(fakeAirflow("exit 0"), true);
         assertEquals(ExitCodes.FAILURE, run.exit());
         assertTrue(run.err().contains("alembic_version holds 'r310', not Airflow 3.0.6's head r306"), run.err());
+    }
+
+    @Test
+    void shouldCheckOnANewConnectionWhenTheLockSessionDiedDuringTheDowngrade() throws Exception {
+        pg.alembicVersion(TestMaps.R310);
+        CliRun run = runLocal(fakeAirflow(TERMINATE_LOCK_SESSION + "\n"
+                + "psql \"$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\" -q -c \"UPDATE alembic_version SET version_num='$4'\""),
+                true);
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.err().contains("the session that held the reconcile lock ended while the downgrade ran"),
+                run.err());
+        assertTrue(run.err().contains("done: the database is at Airflow 3.0.6's head r306"), run.err());
+        assertEquals(TestMaps.R306, revision());
+    }
+
+    @Test
+    void shouldFailSayingTheLockWasLostWhenTheSchemaMissedTheTarget() throws Exception {
+        pg.alembicVersion(TestMaps.R310);
+        CliRun run = runLocal(fakeAirflow(TERMINATE_LOCK_SESSION), true);
+        assertEquals(ExitCodes.FAILURE, run.exit());
+        assertTrue(run.err().contains("airflow-db-reconcile: after the downgrade alembic_version holds 'r310', not"
+                + " Airflow 3.0.6's head r306, and the reconcile lock was lost while it ran"), run.err());
+        assertEquals(TestMaps.R310, revision());
     }
 
     @Test
