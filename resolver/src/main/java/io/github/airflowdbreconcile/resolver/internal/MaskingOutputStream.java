@@ -69,5 +69,7 @@ public final class MaskingOutputStream extends OutputStream {
             text = text.replace(secret, "***");
         }
         out.write(text);
+        // The job log shows a long downgrade as it runs, not when it ends.
+        out.flush();
     }
 }

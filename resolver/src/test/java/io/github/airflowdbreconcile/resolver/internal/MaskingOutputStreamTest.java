@@ -2,6 +2,7 @@ package io.github.airflowdbreconcile.resolver.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -33,5 +34,13 @@ class MaskingOutputStreamTest {
     void shouldLeaveTextAloneWithoutAPasswordWorthMasking() throws IOException {
         assertEquals("a b c\n", through("a", "a b c\n"));
         assertEquals("a b c\n", through(null, "a b c\n"));
+    }
+
+    @Test
+    void shouldPassEachLineOnAsSoonAsItEnds() throws IOException {
+        StringWriter log = new StringWriter();
+        MaskingOutputStream masked = new MaskingOutputStream(new BufferedWriter(log), "s3cret");
+        masked.write("Running downgrade 1 of 2\nhalf a li".getBytes(StandardCharsets.UTF_8));
+        assertEquals("Running downgrade 1 of 2\n", log.toString());
     }
 }
