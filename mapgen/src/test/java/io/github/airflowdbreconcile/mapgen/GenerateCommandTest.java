@@ -10,11 +10,16 @@ import io.github.airflowdbreconcile.map.api.Release;
 import io.github.airflowdbreconcile.map.api.Revision;
 import io.github.airflowdbreconcile.map.api.RevisionMap;
 import io.github.airflowdbreconcile.map.api.RevisionMapJson;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectInserter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -184,6 +189,45 @@ class GenerateCommandTest {
         try (var clones = Files.list(cache)) {
             assertTrue(clones.allMatch(cached -> Files.isDirectory(cached.resolve("objects"))
                     && !Files.exists(cached.resolve(".git"))));
+        }
+    }
+
+    @Test
+    void shouldCloseTheCachedCloneWhenAFetchFails() throws Exception {
+        Path source = AirflowHistory.writeRepository(dir.resolve("source"));
+        String url = source.toUri().toString();
+        Path cache = dir.resolve("cache");
+        assertEquals(0, Cli.run("generate", "--git", url, "--cache-dir", cache.toString(), "--output",
+                dir.resolve("first.json").toString(), "--quiet").exitCode());
+        // A new tag whose blob is gone: the fetch gets as far as reading the clone's pack, then the source fails.
+        try (Git git = Git.open(source.toFile())) {
+            Files.writeString(source.resolve("lost.txt"), "lost");
+            git.add().addFilepattern("lost.txt").call();
+            git.commit().setMessage("lost").call();
+            git.tag().setName("9.9.9").setAnnotated(false).call();
+            String blob = new ObjectInserter.Formatter().idFor(Constants.OBJ_BLOB,
+                    "lost".getBytes(StandardCharsets.UTF_8)).getName();
+            Files.delete(source.resolve(".git/objects/" + blob.substring(0, 2) + "/" + blob.substring(2)));
+        }
+
+        Cli fetch = Cli.run("generate", "--git", url, "--cache-dir", cache.toString(), "--output",
+                dir.resolve("second.json").toString(), "--quiet");
+
+        assertEquals(ExitCodes.FAILURE, fetch.exitCode());
+        assertEquals(List.of(), openFilesUnder(cache));
+        assertTrue(fetch.err().startsWith("mapgen: cannot fetch " + url), fetch.err());
+    }
+
+    /** The files this JVM holds open below {@code folder}, as Linux lists them. */
+    private static List<Path> openFilesUnder(Path folder) throws Exception {
+        try (var descriptors = Files.list(Path.of("/proc/self/fd"))) {
+            return descriptors.map(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd);
+                } catch (IOException closedMeanwhile) {
+                    return Path.of("");
+                }
+            }).filter(file -> file.startsWith(folder)).toList();
         }
     }
 

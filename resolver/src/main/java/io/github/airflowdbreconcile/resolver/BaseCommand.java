@@ -43,7 +43,7 @@ abstract class BaseCommand implements Callable<Integer> {
 
     Log log() {
         if (log == null) {
-            log = new Log(System.err, verbose);
+            log = new Log(spec.commandLine().getErr(), verbose);
         }
         return log;
     }

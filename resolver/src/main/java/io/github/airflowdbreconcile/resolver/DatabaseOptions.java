@@ -17,6 +17,9 @@ import picocli.CommandLine.Option;
 
 /** Where the metadata database is: a URL given directly, in a file, or in an environment variable. */
 final class DatabaseOptions {
+    /** Airflow's own setting for {@code [database] sql_alchemy_schema}; the chart passes it through. */
+    static final String SCHEMA_VARIABLE = "AIRFLOW__DATABASE__SQL_ALCHEMY_SCHEMA";
+
     @Option(names = "--db-url", paramLabel = "URL",
             description = "The metadata DB: a SQLAlchemy URL (postgresql://, postgresql+psycopg2://, postgres://,"
                     + " mysql://, mysql+mysqldb://, query options such as sslmode) or a JDBC URL. Prefer"
@@ -34,6 +37,12 @@ final class DatabaseOptions {
             description = "For a first install, where the metadata secret does not exist yet: an unset or empty"
                     + " --db-url-env variable means a fresh database (action install) instead of an error.")
     boolean missingUrlMeansFresh;
+
+    @Option(names = "--db-schema", paramLabel = "SCHEMA", defaultValue = "${env:" + SCHEMA_VARIABLE + "}",
+            description = "The schema that holds Airflow's tables and alembic_version, as Airflow's [database]"
+                    + " sql_alchemy_schema names it (default: $" + SCHEMA_VARIABLE + ", else the connection's"
+                    + " search path).")
+    String schema;
 
     @Option(names = "--db-timeout", paramLabel = "SECONDS", defaultValue = "120",
             description = "How long to wait for the database (and the reconcile lock) (default: ${DEFAULT-VALUE}).")
@@ -78,10 +87,10 @@ final class DatabaseOptions {
         return Optional.empty();
     }
 
-    /** The URL, for the commands that only read the database. */
-    DatabaseUrl required() {
-        return url().orElseThrow(() -> new ReconcileException(ErrorCode.USAGE,
-                "give --db-url, --db-url-file or --db-url-env"));
+    /** The database, for the commands that only read it; {@code timeout} bounds waiting for it. */
+    Database required(Duration timeout, Log log) {
+        return new Database(url().orElseThrow(() -> new ReconcileException(ErrorCode.USAGE,
+                "give --db-url, --db-url-file or --db-url-env")), schema(), timeout, log);
     }
 
     /** A first install before the metadata secret exists: nothing has been migrated yet. */
@@ -99,6 +108,11 @@ final class DatabaseOptions {
     }
 
     Optional<Database> database(Log log) {
-        return url().map(u -> new Database(u, timeout(), log));
+        return url().map(u -> new Database(u, schema(), timeout(), log));
+    }
+
+    /** Null for the connection's default: Airflow's empty sql_alchemy_schema means the same. */
+    private String schema() {
+        return schema == null || schema.isBlank() ? null : schema.strip();
     }
 }

@@ -1,6 +1,8 @@
 package io.github.airflowdbreconcile.resolver;
 
 import io.github.airflowdbreconcile.map.api.AirflowVersion;
+import io.github.airflowdbreconcile.map.api.ErrorCode;
+import io.github.airflowdbreconcile.map.api.ReconcileException;
 import io.github.airflowdbreconcile.map.api.RevisionMap;
 import io.github.airflowdbreconcile.resolver.api.CurrentState;
 import io.github.airflowdbreconcile.resolver.api.Plan;
@@ -87,11 +89,31 @@ abstract class DecideCommand extends MapCommand {
             return database.orElseThrow(() -> usage("no current state: give --db-url, --db-url-file or --db-url-env"
                     + " (or --source running-pod-image|running-pod-exec with --release)")).readState();
         }
+        CurrentState running;
         try (Cluster cluster = clusterOptions.connect()) {
             PodVersionSource pods = new PodVersionSource(cluster, map, clusterOptions.podTimeout(), execTimeout(),
                     log());
-            return chosen == Source.RUNNING_POD_IMAGE ? pods.fromImage() : pods.fromExec();
+            running = chosen == Source.RUNNING_POD_IMAGE ? pods.fromImage() : pods.fromExec();
         }
+        return database.isEmpty() ? running : checked(running, database.get().readState());
+    }
+
+    /**
+     * The pod says which release runs; alembic_version says where the schema is, and it is what the downgrade works
+     * on, so it decides whenever it can be read. A head other than the running release's is said in the log; a
+     * database with no revision under a running release is most likely not that release's database, and is refused.
+     */
+    private CurrentState checked(CurrentState running, CurrentState table) {
+        if (table.isFresh()) {
+            throw new ReconcileException(ErrorCode.UNKNOWN_REVISION, running.source() + " runs, but " + table.source()
+                    + " records no revision and has none of Airflow's tables: point --db-url (and --db-schema) at that"
+                    + " release's metadata database");
+        }
+        if (!table.revisions().equals(running.revisions())) {
+            log().info(running.source() + " has head " + running.revision() + ", but alembic_version in "
+                    + table.source() + " holds " + table.describeRows() + ": deciding from alembic_version");
+        }
+        return table;
     }
 
     Plan decide(RevisionMap map, CurrentState current) {

@@ -12,7 +12,7 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** A downgrade is needed but --allow-downgrade was not given. */
     public static final int DOWNGRADE_NOT_ALLOWED = 3;
-    /** The database's revision (or the running version) is unknown to the map. */
+    /** The database's revision (or the running version) is unknown to the map, or Airflow's tables have none. */
     public static final int UNKNOWN_REVISION = 4;
     /**
      * No safe move: below a floor, a running release without {@code airflow db downgrade}, diverged heads, several
@@ -43,7 +43,8 @@ public final class ExitCodes {
         list.put(Integer.toString(USAGE), "usage: bad option, URL or version string");
         list.put(Integer.toString(DOWNGRADE_NOT_ALLOWED), "downgrade needed but not allowed (--allow-downgrade,"
                 + " migrateDatabaseJob.allowDowngrade=true)");
-        list.put(Integer.toString(UNKNOWN_REVISION), "current revision or running version unknown to the map");
+        list.put(Integer.toString(UNKNOWN_REVISION), "current revision or running version unknown to the map, or"
+                + " Airflow tables without a revision");
         list.put(Integer.toString(IMPOSSIBLE), "impossible: target below the floor, running release without"
                 + " `airflow db downgrade`, diverged or several heads, target version not in the map");
         list.put(Integer.toString(TIMEOUT), "timed out waiting for the database, a pod or the command");

@@ -93,9 +93,9 @@ final class RunCommand extends DecideCommand {
                     + locked.revisionsToUndo().size() + " revisions)");
             withExecutor(map, metadata, executor -> {
                 try {
-                    executor.downgrade(locked, () -> verify(locking, connection, locked));
+                    executor.downgrade(locked, () -> verify(locking, lock, locked));
                 } catch (ReconcileException e) {
-                    reportState(locking, connection);
+                    reportState(locking);
                     throw e;
                 }
             });
@@ -118,7 +118,7 @@ final class RunCommand extends DecideCommand {
             throw usage("environment variable " + directUrlVariable + " (--direct-db-url-env) is not set: set it to"
                     + " a URL of the metadata database itself, not through PgBouncer");
         }
-        return new Database(DatabaseUrl.parse(value), metadata.timeout(), log());
+        return metadata.at(DatabaseUrl.parse(value));
     }
 
     /** Another reconcile may have moved the schema while this one waited for the lock. */
@@ -142,19 +142,30 @@ final class RunCommand extends DecideCommand {
         }
     }
 
-    private static void verify(Database db, Connection connection, Plan plan) {
-        CurrentState after = db.readState(connection);
+    /**
+     * Reads alembic_version on a new session: the lock's session sat idle for as long as the downgrade ran and may
+     * have died meanwhile (and the lock with it). Only the target's head counts as success, whatever became of the lock.
+     */
+    private void verify(Database db, AdvisoryLock lock, Plan plan) {
+        boolean lockLost = !lock.held();
+        if (lockLost) {
+            log().info("the session that held the reconcile lock ended while the downgrade ran (a dropped connection"
+                    + " or a terminated backend), so another run was not kept out; checking alembic_version on a new"
+                    + " connection");
+        }
+        CurrentState after = db.readState();
         if (!plan.targetRevision().equals(after.revision())) {
             throw new ReconcileException(ErrorCode.EXECUTION_FAILED, "after the downgrade alembic_version holds "
-                    + after.describeRows() + ", not Airflow "
-                    + plan.targetVersion() + "'s head " + plan.targetRevision() + ": inspect the database");
+                    + after.describeRows() + ", not Airflow " + plan.targetVersion() + "'s head "
+                    + plan.targetRevision() + (lockLost ? ", and the reconcile lock was lost while it ran" : "")
+                    + ": inspect the database");
         }
     }
 
-    /** After a failure, what the schema is now is the first thing an operator needs. */
-    private void reportState(Database db, Connection connection) {
+    /** After a failure, what the schema is now is the first thing an operator needs; the lock's session may be gone. */
+    private void reportState(Database db) {
         try {
-            log().info("alembic_version now holds " + db.readState(connection).describeRows());
+            log().info("alembic_version now holds " + db.readState().describeRows());
         } catch (ReconcileException e) {
             log().info("cannot read alembic_version after the failure: " + e.getMessage());
         }

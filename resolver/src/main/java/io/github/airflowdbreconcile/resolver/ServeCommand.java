@@ -35,8 +35,8 @@ final class ServeCommand extends MapCommand {
     @Override
     int execute() {
         RevisionMap map = map();
-        Database database = new Database(db.required(), READ_TIMEOUT.compareTo(db.timeout()) < 0 ? READ_TIMEOUT
-                : db.timeout(), log());
+        Database database = db.required(READ_TIMEOUT.compareTo(db.timeout()) < 0 ? READ_TIMEOUT : db.timeout(),
+                log());
         StatusReader reader = new StatusReader(map);
         CountDownLatch stopped = new CountDownLatch(1);
         try (StatusServer server = StatusServer.start(new InetSocketAddress(bind, port),

@@ -16,13 +16,13 @@ final class StatusCommand extends MapCommand {
     @Override
     int execute() {
         RevisionMap map = map();
-        Database database = new Database(db.required(), db.timeout(), log());
+        Database database = db.required(db.timeout(), log());
         SchemaStatus status = new StatusReader(map).describe(database.readState());
         out().print(output == Output.json ? StatusReader.json(status) + System.lineSeparator()
                 : StatusReader.text(status));
         out().flush();
         return switch (status.state()) {
-            case SchemaStatus.UNKNOWN -> ExitCodes.UNKNOWN_REVISION;
+            case SchemaStatus.UNKNOWN, SchemaStatus.TABLES_WITHOUT_REVISION -> ExitCodes.UNKNOWN_REVISION;
             case SchemaStatus.SEVERAL_HEADS -> ExitCodes.IMPOSSIBLE;
             default -> ExitCodes.OK;
         };

@@ -104,8 +104,13 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
 
     /** The one row of alembic_version, or null without one. */
     public String revision() throws SQLException {
+        return revision("public");
+    }
+
+    /** The one row of alembic_version in {@code schema} (Airflow's sql_alchemy_schema), or null without one. */
+    public String revision(String schema) throws SQLException {
         try (Connection connection = connect(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT version_num FROM alembic_version")) {
+             ResultSet rs = statement.executeQuery("SELECT version_num FROM " + schema + ".alembic_version")) {
             return rs.next() ? rs.getString(1) : null;
         }
     }

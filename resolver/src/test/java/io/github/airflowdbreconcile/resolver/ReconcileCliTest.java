@@ -100,6 +100,26 @@ class ReconcileCliTest {
     }
 
     @Test
+    void shouldExitTwoForAVersionNumberTooLargeForAnyRelease() {
+        CliRun run = CliRun.of("plan", "--map", map, "--current-version", "3.1.0", "--target-version",
+                "99999999999");
+        assertEquals(ExitCodes.USAGE, run.exit());
+        assertTrue(run.err().startsWith("airflow-db-reconcile: '99999999999' is not a version"), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+    }
+
+    @Test
+    void shouldRefuseAMapWithoutAnyReleaseInOneLine() throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty.json"), "{\"format\": 1, \"generator\": {\"name\":"
+                + " \"mapgen\", \"version\": \"1\"}, \"sources\": [], \"versions\": {}, \"revisions\": {}}");
+        CliRun run = CliRun.of("plan", "--map", empty.toString(), "--current-revision", "r306",
+                "--target-version", "3.0.6");
+        assertEquals(ExitCodes.FAILURE, run.exit());
+        assertTrue(run.err().startsWith("airflow-db-reconcile: map " + empty + " lists no release"), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+    }
+
+    @Test
     void shouldExitTwoWithoutACurrentStateOrWithTwo() {
         CliRun none = CliRun.of("plan", "--map", map, "--target-version", "3.0.6");
         assertEquals(ExitCodes.USAGE, none.exit());

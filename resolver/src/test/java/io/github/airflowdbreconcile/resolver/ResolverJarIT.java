@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodListBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.IOException;
@@ -108,18 +107,52 @@ class ResolverJarIT {
     }
 
     @Test
+    void shouldReadAlembicVersionInTheSchemaAirflowsVariableNames() throws Exception {
+        pg.alembicVersion(TestMaps.R310);
+        pg.sql("CREATE SCHEMA meta", "CREATE TABLE meta.alembic_version (version_num VARCHAR(32) NOT NULL)",
+                "INSERT INTO meta.alembic_version VALUES ('" + TestMaps.R306 + "')");
+        try {
+            Result result = java(Map.of("AIRFLOW__DATABASE__SQL_ALCHEMY_SCHEMA", "meta"), "status", "--map",
+                    TestMaps.realisticFile(dir).toString(), "--db-url", pg.sqlAlchemyUrl());
+            assertEquals(0, result.exit(), result.err());
+            assertEquals("revision 'r306': head of Airflow 3.0.6", result.out().strip());
+        } finally {
+            pg.sql("DROP SCHEMA meta CASCADE");
+        }
+    }
+
+    @Test
+    void shouldLockAndCheckTheDirectUrlInTheSchemaAirflowsVariableNames() throws Exception {
+        // public.alembic_version is at the target: a direct database that forgot the schema would re-plan "none".
+        pg.alembicVersion(TestMaps.R306);
+        pg.sql("CREATE SCHEMA meta", "CREATE TABLE meta.alembic_version (version_num VARCHAR(32) NOT NULL)",
+                "INSERT INTO meta.alembic_version VALUES ('" + TestMaps.R310 + "')");
+        try {
+            Path airflow = FakeAirflow.script(dir, "psql \"$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\" -q -c"
+                    + " \"UPDATE meta.alembic_version SET version_num='$4'\"");
+            String direct = "postgresql://" + PostgresServer.USER + ":" + PostgresServer.PASSWORD + "@127.0.0.1:"
+                    + pg.port() + "/" + PostgresServer.DATABASE;
+            Result result = java(Map.of("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", pgbouncer.url(), "DIRECT", direct,
+                    "AIRFLOW__DATABASE__SQL_ALCHEMY_SCHEMA", "meta"), "run", "--map",
+                    TestMaps.realisticFile(dir).toString(), "--target-version", "3.0.6", "--db-url-env",
+                    "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "--direct-db-url-env", "DIRECT", "--allow-downgrade",
+                    "--executor", "local", "--airflow-bin", airflow.toString());
+            assertEquals(0, result.exit(), result.err());
+            assertTrue(result.err().contains("done: the database is at Airflow 3.0.6's head r306"), result.err());
+            assertEquals(TestMaps.R306, pg.revision("meta"));
+        } finally {
+            pg.sql("DROP SCHEMA meta CASCADE");
+        }
+    }
+
+    @Test
     void shouldReachTheClusterThroughTheShadedClient() throws Exception {
         KubernetesMockServer server = new KubernetesMockServer(false);
         server.init();
         try {
             server.expect().get().withPath("/api/v1/namespaces/airflow/pods?labelSelector=release%3Daf")
-                    .andReturn(200, new PodListBuilder().addToItems(new PodBuilder()
-                            .withNewMetadata().withName("af-api-server-0").addToLabels("release", "af")
-                            .addToLabels("component", "api-server").endMetadata()
-                            .withNewSpec().addNewContainer().withName("api-server")
-                            .withImage("apache/airflow:3.0.6").endContainer().endSpec()
-                            .withNewStatus().withPhase("Running").addNewCondition().withType("Ready")
-                            .withStatus("True").endCondition().endStatus().build()).build())
+                    .andReturn(200, new PodListBuilder().addToItems(TestPods.ready("af-api-server-0", "af",
+                            "api-server", "apache/airflow:3.0.6")).build())
                     .always();
             Result result = java(Map.of("KUBERNETES_MASTER", "http://localhost:" + server.getPort(),
                     "KUBERNETES_AUTH_TRYKUBECONFIG", "false", "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false"),

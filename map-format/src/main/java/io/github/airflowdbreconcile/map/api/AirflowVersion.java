@@ -33,16 +33,16 @@ public record AirflowVersion(int[] release, String prePhase, int preNumber, int 
             throw new ReconcileException(ErrorCode.INVALID_VERSION,
                     "'" + text + "' is not a version: expected a PEP 440 version such as 3.0.6 or 3.1.0rc1");
         }
-        int[] release = Arrays.stream(m.group("release").split("\\.")).mapToInt(Integer::parseInt).toArray();
+        int[] release = Arrays.stream(m.group("release").split("\\.")).mapToInt(n -> number(n, text)).toArray();
         String phase = m.group("pre") == null ? null : switch (m.group("pre")) {
             case "alpha" -> "a";
             case "beta" -> "b";
             case "c" -> "rc";
             default -> m.group("pre");
         };
-        int preNumber = phase == null ? ABSENT : number(m.group("preN"));
-        int post = m.group("postSegment") == null ? ABSENT : number(m.group("post"));
-        int dev = m.group("devSegment") == null ? ABSENT : number(m.group("dev"));
+        int preNumber = phase == null ? ABSENT : number(m.group("preN"), text);
+        int post = m.group("postSegment") == null ? ABSENT : number(m.group("post"), text);
+        int dev = m.group("devSegment") == null ? ABSENT : number(m.group("dev"), text);
         return new AirflowVersion(release, phase, preNumber, post, dev);
     }
 
@@ -51,8 +51,17 @@ public record AirflowVersion(int[] release, String prePhase, int preNumber, int 
         return release.clone();
     }
 
-    private static int number(String digits) {
-        return digits == null ? 0 : Integer.parseInt(digits);
+    /** A number of the version; one past int's range is no release anyone made, so it is refused, not a crash. */
+    private static int number(String digits, String text) {
+        if (digits == null) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            throw new ReconcileException(ErrorCode.INVALID_VERSION, "'" + text + "' is not a version: its number "
+                    + digits + " is too large; expected a PEP 440 version such as 3.0.6", e);
+        }
     }
 
     /** True for alpha, beta, release-candidate and dev versions. */

@@ -81,6 +81,10 @@ public final class RevisionMapJson {
                 versions.put(AirflowVersion.parse(e.getKey()), new Release(text(e.getValue(), "head", origin),
                         text(e.getValue(), "floor", origin), count.intValue()));
             }
+            if (versions.isEmpty()) {
+                // Every decision names a release of the map; one without any has nothing to decide with.
+                throw invalid(origin, "lists no release (its \"versions\" object is empty)");
+            }
             Map<String, Revision> revisions = new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = object(root, "revisions", origin).fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();

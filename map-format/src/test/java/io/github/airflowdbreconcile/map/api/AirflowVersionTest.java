@@ -43,4 +43,13 @@ class AirflowVersionTest {
         assertEquals(ErrorCode.INVALID_VERSION, e.code());
         assertTrue(e.getMessage().contains("'latest'"), e.getMessage());
     }
+
+    @Test
+    void shouldRejectANumberTooLargeForAnyReleaseNamingIt() {
+        ReconcileException e = assertThrows(ReconcileException.class, () -> AirflowVersion.parse("99999999999"));
+        assertEquals(ErrorCode.INVALID_VERSION, e.code());
+        assertTrue(e.getMessage().startsWith("'99999999999' is not a version"), e.getMessage());
+        assertEquals(ErrorCode.INVALID_VERSION, assertThrows(ReconcileException.class,
+                () -> AirflowVersion.parse("3.0.0rc99999999999")).code());
+    }
 }

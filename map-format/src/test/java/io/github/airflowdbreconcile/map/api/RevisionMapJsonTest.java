@@ -51,6 +51,16 @@ class RevisionMapJsonTest {
     }
 
     @Test
+    void shouldRefuseAMapWithoutAnyReleaseNamingIt() {
+        String empty = "{\"format\": 1, \"generator\": {\"name\": \"mapgen\", \"version\": \"1\"},"
+                + " \"sources\": [], \"versions\": {}, \"revisions\": {}}";
+        ReconcileException e = assertThrows(ReconcileException.class, () -> RevisionMapJson.read(stream(empty),
+                "m.json"));
+        assertEquals(ErrorCode.MAP_INVALID, e.code());
+        assertTrue(e.getMessage().startsWith("map m.json lists no release"), e.getMessage());
+    }
+
+    @Test
     void shouldRefuseUnknownFormatSayingWhatToDo() {
         ReconcileException e = assertThrows(ReconcileException.class,
                 () -> RevisionMapJson.read(stream("{\"format\": 2}"), "m.json"));

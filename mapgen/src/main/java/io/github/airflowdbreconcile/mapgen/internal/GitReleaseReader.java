@@ -158,7 +158,7 @@ public final class GitReleaseReader {
 
     private Repository open(String location) throws IOException {
         if (looksLikeUrl(location)) {
-            return cloneOrFetch(location);
+            return new FileRepositoryBuilder().setGitDir(cloneOrFetch(location).toFile()).setMustExist(true).build();
         }
         Path local = Path.of(location);
         if (!Files.isDirectory(local)) {
@@ -178,22 +178,28 @@ public final class GitReleaseReader {
         return repository;
     }
 
-    private Repository cloneOrFetch(String url) throws IOException {
+    /**
+     * Clones {@code url} bare into the cache, or fetches its tags into the clone already there; the clone's folder. The
+     * repository JGit opens for that is closed here, also when the fetch fails.
+     */
+    private Path cloneOrFetch(String url) throws IOException {
         Path target = cacheDir.resolve(cacheName(url));
+        boolean alreadyCloned = Files.isDirectory(target.resolve("objects"));
         try {
-            if (Files.isDirectory(target.resolve("objects"))) {
+            if (alreadyCloned) {
                 progress.info("fetching tags of " + Urls.mask(url) + " into " + target);
-                Git git = Git.open(target.toFile());
-                git.fetch().setRemote(url).setRefSpecs(new RefSpec("+refs/tags/*:refs/tags/*")).call();
-                return git.getRepository();
+                try (Git git = Git.open(target.toFile())) {
+                    git.fetch().setRemote(url).setRefSpecs(new RefSpec("+refs/tags/*:refs/tags/*")).call();
+                }
+            } else {
+                progress.info("cloning " + Urls.mask(url) + " (bare) into " + target);
+                Files.createDirectories(cacheDir);
+                Git.cloneRepository().setURI(url).setBare(true).setDirectory(target.toFile()).call().close();
             }
-            progress.info("cloning " + Urls.mask(url) + " (bare) into " + target);
-            Files.createDirectories(cacheDir);
-            return Git.cloneRepository().setURI(url).setBare(true).setDirectory(target.toFile()).call()
-                    .getRepository();
+            return target;
         } catch (GitAPIException | org.eclipse.jgit.errors.RepositoryNotFoundException e) {
-            throw new ReconcileException(ErrorCode.GIT, "cannot clone " + Urls.mask(url) + ": "
-                    + maskedMessage(e, url), e);
+            throw new ReconcileException(ErrorCode.GIT, "cannot " + (alreadyCloned ? "fetch" : "clone") + " "
+                    + Urls.mask(url) + ": " + maskedMessage(e, url), e);
         }
     }
 

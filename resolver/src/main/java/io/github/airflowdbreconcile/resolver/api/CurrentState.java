@@ -10,18 +10,30 @@ import java.util.List;
 /**
  * What the database holds: the rows of {@code alembic_version} (none for a fresh database), and where that was read.
  *
- * @param revisions the {@code version_num} values, in the order read
- * @param source    a human-readable origin, e.g. the masked DB URL or {@code --current-version 3.0.6}
+ * @param revisions     the {@code version_num} values, in the order read
+ * @param airflowTables Airflow's tables found (schema-qualified) when no revision is recorded; empty otherwise
+ * @param source        a human-readable origin, e.g. the masked DB URL or {@code --current-version 3.0.6}
  */
-public record CurrentState(List<String> revisions, String source) {
+public record CurrentState(List<String> revisions, List<String> airflowTables, String source) {
     private static final int MAX_SHOWN = 64;
 
     public CurrentState {
         revisions = List.copyOf(revisions);
+        airflowTables = List.copyOf(airflowTables);
+    }
+
+    /** The rows of a database whose tables were not looked at, because it records a revision (or a what-if). */
+    public CurrentState(List<String> revisions, String source) {
+        this(revisions, List.of(), source);
     }
 
     public static CurrentState fresh(String source) {
         return new CurrentState(List.of(), source);
+    }
+
+    /** Airflow's tables are there, but alembic_version is missing or empty: something other than a fresh database. */
+    public static CurrentState withoutRevision(List<String> airflowTables, String source) {
+        return new CurrentState(List.of(), airflowTables, source);
     }
 
     public static CurrentState at(String revision, String source) {
@@ -39,9 +51,14 @@ public record CurrentState(List<String> revisions, String source) {
         return at(release.head(), source + ": Airflow " + version);
     }
 
-    /** No table or no row: nothing was ever migrated. */
+    /** No revision and none of Airflow's tables: nothing was ever migrated. */
     public boolean isFresh() {
-        return revisions.isEmpty();
+        return revisions.isEmpty() && airflowTables.isEmpty();
+    }
+
+    /** Airflow's tables without a revision: a first migration that died, or alembic_version in another schema. */
+    public boolean lacksRevision() {
+        return revisions.isEmpty() && !airflowTables.isEmpty();
     }
 
     /** Several rows: a branched database that no single downgrade or upgrade can handle. */
@@ -56,7 +73,12 @@ public record CurrentState(List<String> revisions, String source) {
 
     /** The rows on one printable line, {@code nothing} for a fresh database. */
     public String describeRows() {
-        return isFresh() ? "nothing" : String.join(", ", revisions.stream().map(CurrentState::printable).toList());
+        return revisions.isEmpty() ? "nothing" : printable(revisions);
+    }
+
+    /** Values read from the database on one line: each {@link #printable(String)}, comma-separated. */
+    public static String printable(List<String> values) {
+        return String.join(", ", values.stream().map(CurrentState::printable).toList());
     }
 
     /** A value read from the database, made safe to print on one line: quoted, control characters replaced, cut. */

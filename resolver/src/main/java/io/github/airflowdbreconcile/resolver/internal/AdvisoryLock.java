@@ -16,6 +16,7 @@ public final class AdvisoryLock implements AutoCloseable {
     /** "adbrecon" in ASCII: a key no Airflow lock uses. */
     static final long POSTGRES_KEY = 0x6164627265636f6eL;
     static final String MYSQL_NAME = "airflow-db-reconcile";
+    private static final int VALIDITY_SECONDS = 5;
 
     private final Connection connection;
     private final DatabaseUrl.Kind kind;
@@ -48,6 +49,15 @@ public final class AdvisoryLock implements AutoCloseable {
                 "SELECT CASE WHEN pg_try_advisory_lock(?) THEN 1 ELSE 0 END", "SELECT GET_LOCK(?, 0)");
              ResultSet rs = statement.executeQuery()) {
             return rs.next() && rs.getInt(1) == 1;
+        }
+    }
+
+    /** Whether the session that took the lock still answers: the server drops the lock with a session that ended. */
+    public boolean held() {
+        try {
+            return connection.isValid(VALIDITY_SECONDS);
+        } catch (SQLException e) {
+            return false;
         }
     }
 

@@ -5,9 +5,9 @@ import io.github.airflowdbreconcile.map.api.ReconcileException;
 import io.github.airflowdbreconcile.resolver.api.CurrentState;
 import java.sql.Connection;
 import java.sql.Driver;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,15 +17,32 @@ import java.util.Properties;
 public final class Database {
     private static final int MAX_CONNECT_SECONDS = 10;
     private static final String[] MYSQL_DRIVERS = {"com.mysql.cj.jdbc.Driver", "org.mariadb.jdbc.Driver"};
+    /**
+     * Tables every Airflow release from 2.0 on has, with names no other application is likely to use: one of them
+     * without a revision means the database is not fresh.
+     */
+    private static final List<String> AIRFLOW_TABLES =
+            List.of("dag", "dag_run", "serialized_dag", "slot_pool", "task_instance");
 
     private final DatabaseUrl url;
+    private final String schema;
     private final Duration timeout;
     private final Log log;
 
-    public Database(DatabaseUrl url, Duration timeout, Log log) {
+    /**
+     * {@code schema} is Airflow's {@code [database] sql_alchemy_schema}: where its tables and alembic_version are;
+     * null for the connection's search path (MySQL: its database).
+     */
+    public Database(DatabaseUrl url, String schema, Duration timeout, Log log) {
         this.url = url;
+        this.schema = schema;
         this.timeout = timeout;
         this.log = log;
+    }
+
+    /** The same database reached through another URL (one without a pooler): same schema, timeout and log. */
+    public Database at(DatabaseUrl other) {
+        return new Database(other, schema, timeout, log);
     }
 
     public DatabaseUrl url() {
@@ -49,6 +66,9 @@ public final class Database {
             if (url.kind() == DatabaseUrl.Kind.POSTGRESQL) {
                 properties.setProperty("connectTimeout", Long.toString(seconds));
                 properties.setProperty("loginTimeout", Long.toString(seconds));
+                // On unless the URL says keepalives=0 (or tcpKeepAlive=false), as libpq has it: the lock's session
+                // idles for as long as the downgrade runs.
+                properties.setProperty("tcpKeepAlive", "true");
             } else {
                 properties.setProperty("connectTimeout", Long.toString(seconds * 1000));
             }
@@ -82,25 +102,82 @@ public final class Database {
         }
     }
 
-    /** The rows of {@code alembic_version} through an open connection; no table or no row reads as fresh. */
+    /**
+     * The rows of {@code alembic_version} through an open connection. No table or no row reads as fresh, unless
+     * Airflow's tables are there: then the state says which.
+     */
     public CurrentState readState(Connection connection) {
-        List<String> rows = new ArrayList<>();
-        try (Statement statement = connection.createStatement()) {
-            statement.setQueryTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toSeconds())));
-            try (ResultSet rs = statement.executeQuery("SELECT version_num FROM alembic_version ORDER BY 1")) {
-                while (rs.next()) {
-                    String value = rs.getString(1);
-                    rows.add(value == null ? "" : value.strip());
-                }
+        String source = schema == null ? url.toString() : url + " (schema " + schema + ")";
+        try {
+            List<String> rows = alembicRows(connection);
+            if (!rows.isEmpty()) {
+                return new CurrentState(rows, source);
             }
+            List<String> tables = airflowTables(connection);
+            return tables.isEmpty() ? CurrentState.fresh(source) : CurrentState.withoutRevision(tables, source);
         } catch (SQLException e) {
-            if (isMissingTable(e)) {
-                return CurrentState.fresh(url.toString());
-            }
-            throw new ReconcileException(ErrorCode.DATABASE, "reading alembic_version from " + url + " failed: "
+            throw new ReconcileException(ErrorCode.DATABASE, "reading alembic_version from " + source + " failed: "
                     + oneLine(e), e);
         }
-        return new CurrentState(rows, url.toString());
+    }
+
+    /** The version_num values; none when the table is missing. */
+    private List<String> alembicRows(Connection connection) throws SQLException {
+        String table = schema == null ? "alembic_version" : quoted(connection, schema) + ".alembic_version";
+        try {
+            return column(connection, "SELECT version_num FROM " + table + " ORDER BY 1").stream()
+                    .map(value -> value == null ? "" : value.strip())
+                    .toList();
+        } catch (SQLException e) {
+            if (isMissingTable(e)) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Airflow's tables in the schema, or on the search path (MySQL: in the connection's database), schema-qualified.
+     * A --db-schema that does not exist is refused: Airflow could neither have migrated nor install into it.
+     */
+    private List<String> airflowTables(Connection connection) throws SQLException {
+        String names = String.join(", ", AIRFLOW_TABLES.stream().map(name -> "'" + name + "'").toList());
+        String query = "SELECT CONCAT(table_schema, '.', table_name) FROM information_schema.tables"
+                + " WHERE table_name IN (" + names + ") AND ";
+        if (schema == null) {
+            return column(connection, query + (url.kind() == DatabaseUrl.Kind.POSTGRESQL
+                    ? "table_schema = ANY (current_schemas(false))" : "table_schema = DATABASE()") + " ORDER BY 1");
+        }
+        if (column(connection, "SELECT schema_name FROM information_schema.schemata WHERE schema_name = ?", schema)
+                .isEmpty()) {
+            throw new ReconcileException(ErrorCode.USAGE, "schema " + CurrentState.printable(schema) + " (--db-schema"
+                    + " or AIRFLOW__DATABASE__SQL_ALCHEMY_SCHEMA) does not exist in " + url + ": give the schema"
+                    + " Airflow's [database] sql_alchemy_schema names, or none for the default");
+        }
+        return column(connection, query + "table_schema = ? ORDER BY 1", schema);
+    }
+
+    /** The first column of a query's rows. */
+    private List<String> column(Connection connection, String sql, String... parameters) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setQueryTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toSeconds())));
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setString(i + 1, parameters[i]);
+            }
+            List<String> values = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+            }
+            return values;
+        }
+    }
+
+    /** An identifier as written, case and all, the way SQLAlchemy names a schema it had to quote. */
+    private static String quoted(Connection connection, String identifier) throws SQLException {
+        String quote = connection.getMetaData().getIdentifierQuoteString().strip();
+        return quote + identifier.replace(quote, quote + quote) + quote;
     }
 
     private Driver driver() {

@@ -57,13 +57,14 @@ public record DatabaseUrl(Kind kind, String host, int port, String database, Str
     /** SQLAlchemy option names that pgjdbc spells differently; the others pass under their own name. */
     private static final Map<String, String> PG_JDBC_NAMES = Map.of(
             "application_name", "ApplicationName",
-            "target_session_attrs", "targetServerType");
+            "target_session_attrs", "targetServerType",
+            "keepalives", "tcpKeepAlive");
     private static final Map<String, String> MYSQL_JDBC_NAMES = Map.of(
             "charset", "characterEncoding",
             "ssl_mode", "sslMode");
     /**
      * Options that only steer the Python driver or that the JDBC drivers would misread; connect_timeout too, because
-     * --db-timeout bounds every attempt.
+     * --db-timeout bounds every attempt. PostgreSQL's keepalive options are the exception: see jdbcOptions.
      */
     private static final Set<String> PYTHON_ONLY = Set.of("client_encoding", "keepalives",
             "keepalives_idle", "keepalives_interval", "keepalives_count", "binary_prefix", "use_unicode",
@@ -190,13 +191,19 @@ public record DatabaseUrl(Kind kind, String host, int port, String database, Str
     }
 
     private Map<String, String> jdbcOptions() {
-        Map<String, String> names = kind == Kind.POSTGRESQL ? PG_JDBC_NAMES : MYSQL_JDBC_NAMES;
+        boolean postgres = kind == Kind.POSTGRESQL;
+        Map<String, String> names = postgres ? PG_JDBC_NAMES : MYSQL_JDBC_NAMES;
         Map<String, String> jdbc = new LinkedHashMap<>();
         options.forEach((k, v) -> {
-            if (!PYTHON_ONLY.contains(k)) {
+            // libpq's keepalive options keep the lock's idle session alive: pgjdbc takes them (see below).
+            if (!PYTHON_ONLY.contains(k) || postgres && (k.equals("keepalives")
+                    || KeepAliveSocketFactory.OPTIONS.contains(k))) {
                 jdbc.put(names.getOrDefault(k, k), jdbcValue(k, v));
             }
         });
+        if (postgres && options.keySet().stream().anyMatch(KeepAliveSocketFactory.OPTIONS::contains)) {
+            jdbc.putIfAbsent("socketFactory", KeepAliveSocketFactory.class.getName());
+        }
         return jdbc;
     }
 
@@ -207,6 +214,9 @@ public record DatabaseUrl(Kind kind, String host, int port, String database, Str
                 case "read-only" -> "secondary";
                 default -> "any";
             };
+        }
+        if (kind == Kind.POSTGRESQL && key.equals("keepalives")) {
+            return Boolean.toString(!value.strip().equals("0"));
         }
         return value;
     }

@@ -42,6 +42,14 @@ public final class Decider {
         }
         String targetHead = targetRelease.get().head();
         String targetFloor = targetRelease.get().floor();
+        if (current.lacksRevision()) {
+            return refuse(null, List.of(), target, targetHead, null, null, ErrorCode.UNKNOWN_REVISION,
+                    "the database holds Airflow tables (" + String.join(", ", current.airflowTables())
+                            + ") but alembic_version records no revision: if Airflow keeps alembic_version in another"
+                            + " schema, pass --db-schema (AIRFLOW__DATABASE__SQL_ALCHEMY_SCHEMA); otherwise record the"
+                            + " revision these tables are at (`airflow db migrate` with the release that created them)"
+                            + " before deploying " + target);
+        }
         if (current.isFresh()) {
             return plan(Action.INSTALL, null, List.of(), target, targetHead, List.of(), target, targetFloor);
         }

@@ -3,6 +3,7 @@ package io.github.airflowdbreconcile.resolver.internal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.Writer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
@@ -17,11 +18,11 @@ public final class MaskingOutputStream extends OutputStream {
     /** Shorter secrets would mask ordinary text; a password that short is no secret anyway. */
     private static final int MIN_SECRET_LENGTH = 4;
 
-    private final OutputStream out;
+    private final Writer out;
     private final List<String> secrets;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
-    public MaskingOutputStream(OutputStream out, String password) {
+    public MaskingOutputStream(Writer out, String password) {
         this.out = out;
         Set<String> forms = new LinkedHashSet<>();
         if (password != null && password.length() >= MIN_SECRET_LENGTH) {
@@ -67,6 +68,8 @@ public final class MaskingOutputStream extends OutputStream {
         for (String secret : secrets) {
             text = text.replace(secret, "***");
         }
-        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.write(text);
+        // The job log shows a long downgrade as it runs, not when it ends.
+        out.flush();
     }
 }

@@ -36,11 +36,7 @@ public final class PlanPrinter {
     public static String text(Plan plan) {
         StringBuilder text = new StringBuilder();
         line(text, "action", plan.action().json());
-        line(text, "current", plan.currentHeads().size() > 1 ? "several heads: " + String.join(", ",
-                plan.currentHeads().stream().map(CurrentState::printable).toList())
-                : plan.currentRevision() == null ? "none (no alembic_version row)"
-                : plan.currentRevision() + (plan.currentVersions().isEmpty() ? " (no release's head)"
-                : " (head of Airflow " + joined(plan.currentVersions()) + ")"));
+        line(text, "current", current(plan));
         line(text, "target", "Airflow " + plan.targetVersion()
                 + (plan.targetRevision() == null ? "" : " (" + plan.targetRevision() + ")"));
         if (plan.runner() != null) {
@@ -57,6 +53,18 @@ public final class PlanPrinter {
             }
         }
         return text.toString();
+    }
+
+    /** The current schema; what alembic_version holds is printed quoted and cleaned, like everywhere else. */
+    private static String current(Plan plan) {
+        if (plan.currentHeads().size() > 1) {
+            return "several heads: " + CurrentState.printable(plan.currentHeads());
+        }
+        if (plan.currentRevision() == null) {
+            return "none (no alembic_version row)";
+        }
+        return CurrentState.printable(plan.currentRevision()) + (plan.currentVersions().isEmpty()
+                ? " (no release's head)" : " (head of Airflow " + joined(plan.currentVersions()) + ")");
     }
 
     static String write(ObjectNode node) {

@@ -9,10 +9,13 @@ import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.ReconcileException;
 import io.github.airflowdbreconcile.resolver.PostgresServer;
 import io.github.airflowdbreconcile.resolver.api.CurrentState;
-import java.io.PrintStream;
-import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,10 +23,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DatabaseIT {
     @RegisterExtension
     static final PostgresServer pg = PostgresServer.perClass();
-    private final Log log = new Log(new PrintStream(new ByteArrayOutputStream()), false);
+    private final Log log = new Log(new PrintWriter(Writer.nullWriter()), false);
 
     private Database database(String url, Duration timeout) {
-        return new Database(DatabaseUrl.parse(url), timeout, log);
+        return new Database(DatabaseUrl.parse(url), null, timeout, log);
     }
 
     private CurrentState read() {
@@ -82,6 +85,43 @@ class DatabaseIT {
         assertEquals(ErrorCode.DATABASE, e.code());
         assertTrue(e.getMessage().contains("password"), e.getMessage());
         assertFalse(e.getMessage().contains("wrong@"), e.getMessage());
+    }
+
+    @Test
+    void shouldKeepTheSessionAliveAsLibpqWouldWithTheUrlsKeepaliveSettings() throws Exception {
+        try (Connection byDefault = database(pg.sqlAlchemyUrl(), Duration.ofSeconds(10)).connect()) {
+            assertEquals("02", keepaliveTimer()[0], "libpq's default: keepalive on");
+        }
+        try (Connection off = database(pg.sqlAlchemyUrl() + "?keepalives=0", Duration.ofSeconds(10)).connect()) {
+            assertEquals("00", keepaliveTimer()[0], "keepalives=0 turns it off");
+        }
+        try (Connection tuned = database(pg.sqlAlchemyUrl() + "?keepalives=1&keepalives_idle=30&keepalives_interval=5"
+                + "&keepalives_count=3", Duration.ofSeconds(10)).connect()) {
+            String[] timer = keepaliveTimer();
+            assertEquals("02", timer[0]);
+            // The first probe is due within keepalives_idle, not the system's two hours (in USER_HZ ticks of 1/100 s).
+            assertTrue(Long.parseLong(timer[1], 16) <= 30 * 100, "first probe in " + timer[1] + " ticks");
+        }
+    }
+
+    /**
+     * The timer of this JVM's one open connection to the server, from Linux's /proc/net/tcp (tcp6 for the JVM's
+     * dual-stack sockets): {@code 02} and the ticks until the next probe when keepalive is on, {@code 00} when no
+     * timer runs.
+     */
+    private static String[] keepaliveTimer() throws Exception {
+        String port = String.format(":%04X", pg.port());
+        List<String> lines = new ArrayList<>();
+        for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            List<String> table = Files.readAllLines(Path.of(file));
+            lines.addAll(table.subList(1, table.size()));
+        }
+        List<String[]> mine = lines.stream()
+                .map(line -> line.strip().split("\\s+"))
+                .filter(fields -> fields[2].endsWith(port) && fields[3].equals("01"))
+                .toList();
+        assertEquals(1, mine.size(), "one established connection to the server");
+        return mine.get(0)[5].split(":");
     }
 
     @Test

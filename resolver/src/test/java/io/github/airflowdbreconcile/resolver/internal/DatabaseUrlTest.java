@@ -54,9 +54,20 @@ class DatabaseUrlTest {
         DatabaseUrl url = DatabaseUrl.parse("postgresql://u:p@db:5432/airflow?sslmode=require&connect_timeout=10"
                 + "&application_name=airflow&keepalives=1&target_session_attrs=read-write");
         assertEquals("jdbc:postgresql://db:5432/airflow?sslmode=require&ApplicationName=airflow"
-                + "&targetServerType=primary", url.jdbcUrl());
+                + "&tcpKeepAlive=true&targetServerType=primary", url.jdbcUrl());
         assertEquals("postgresql://u:p@db:5432/airflow?sslmode=require&connect_timeout=10&application_name=airflow"
                 + "&keepalives=1&target_session_attrs=read-write", url.sqlAlchemyUrl());
+    }
+
+    @Test
+    void shouldPassLibpqsKeepaliveOptionsToPgjdbcAndItsSocketFactory() {
+        assertEquals("jdbc:postgresql://db/airflow?tcpKeepAlive=false",
+                DatabaseUrl.parse("postgresql://u:p@db/airflow?keepalives=0").jdbcUrl());
+        assertEquals("jdbc:postgresql://db/airflow?keepalives_idle=30&keepalives_count=3&socketFactory="
+                + KeepAliveSocketFactory.class.getName(),
+                DatabaseUrl.parse("postgresql://u:p@db/airflow?keepalives_idle=30&keepalives_count=3").jdbcUrl());
+        assertEquals("jdbc:mysql://db/airflow", DatabaseUrl.parse("mysql://u:p@db/airflow?keepalives_idle=30")
+                .jdbcUrl());
     }
 
     @Test

@@ -9,8 +9,8 @@ import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.ReconcileException;
 import io.github.airflowdbreconcile.resolver.PgBouncerServer;
 import io.github.airflowdbreconcile.resolver.PostgresServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.time.Duration;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -23,10 +23,10 @@ class DirectSessionIT {
     @RegisterExtension
     @Order(2)
     static final PgBouncerServer pgbouncer = PgBouncerServer.transactionPooling(pg);
-    private final Log log = new Log(new PrintStream(new ByteArrayOutputStream()), false);
+    private final Log log = new Log(new PrintWriter(Writer.nullWriter()), false);
 
     private Database database(String url) {
-        return new Database(DatabaseUrl.parse(url), Duration.ofSeconds(10), log);
+        return new Database(DatabaseUrl.parse(url), null, Duration.ofSeconds(10), log);
     }
 
     private String urlOf(String database) {

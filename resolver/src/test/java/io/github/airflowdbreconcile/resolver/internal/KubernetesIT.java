@@ -26,7 +26,8 @@ import io.github.airflowdbreconcile.resolver.TestMaps;
 import io.github.airflowdbreconcile.resolver.api.CurrentState;
 import io.github.airflowdbreconcile.resolver.api.Plan;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -44,18 +45,18 @@ class KubernetesIT {
     KubernetesMockServer server;
     KubernetesClient client;
 
-    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+    private final StringWriter logged = new StringWriter();
     private Log log;
     private Cluster cluster;
 
     @BeforeEach
     void setUp() {
-        log = new Log(new PrintStream(logged, true, StandardCharsets.UTF_8), true);
+        log = new Log(new PrintWriter(logged, true), true);
         cluster = new Cluster(client, NS, RELEASE, "component");
     }
 
     private String logged() {
-        return logged.toString(StandardCharsets.UTF_8);
+        return logged.toString();
     }
 
     // --- pod discovery

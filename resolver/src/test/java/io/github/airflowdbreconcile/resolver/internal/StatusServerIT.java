@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.airflowdbreconcile.resolver.PostgresServer;
 import io.github.airflowdbreconcile.resolver.TestMaps;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,10 +23,10 @@ class StatusServerIT {
     @RegisterExtension
     static final PostgresServer pg = PostgresServer.perClass();
     private final HttpClient http = HttpClient.newHttpClient();
-    private final Log log = new Log(new PrintStream(new ByteArrayOutputStream()), false);
+    private final Log log = new Log(new PrintWriter(Writer.nullWriter()), false);
 
     private StatusServer serve(String url) throws Exception {
-        Database database = new Database(DatabaseUrl.parse(url), Duration.ofSeconds(1), log);
+        Database database = new Database(DatabaseUrl.parse(url), null, Duration.ofSeconds(1), log);
         StatusReader reader = new StatusReader(TestMaps.realistic());
         return StatusServer.start(new InetSocketAddress("127.0.0.1", 0), () -> reader.describe(database.readState()));
     }
