@@ -9,6 +9,8 @@ declare -A SCENARIO_NAMES=(
   [3]="helm upgrade to 3.0.6 with allowDowngrade -> writers at 0, downgrade in the running 3.1.8 pod, restored"
   [4]="helm rollback to the 3.1.8 revision -> schema migrated forward after the rollback, 3.1.8 Ready"
   [5]="helm rollback to the 3.0.6 revision -> the pre-rollback hook downgrades"
+  [6]="across the major version: 3.0.6 -> 2.10.5 (FAB tables, 2.x webserver Ready) -> 3.0.6"
+  [9]="Argo CD form (useHelmHooks=false) applied in Argo CD's order: 3.1.8 -> 3.0.6 as in scenario 3"
 )
 # Scenarios that continue the release another one left: scenario -> the one before it.
 declare -A SCENARIO_AFTER=([2]=1 [3]=2 [4]=3 [5]=4)
@@ -88,21 +90,33 @@ writers() {
     | grep -v -e '^api-server=' -e '^webserver=' | sort | paste -sd ' '
 }
 
-# expect_serving RELEASE VERSION: every Airflow Deployment rolled out, all its pods Ready on VERSION's image.
+# expect_serving RELEASE VERSION: every Airflow Deployment rolled out, the replaced pods gone, and every pod Ready on
+# VERSION's image.
 expect_serving() {
-  local deployment images
+  local deployment pods deadline=$((SECONDS + 180))
   for deployment in $(kubectl get deployments -n "$1" -l "release=$1,tier=airflow" -o name); do
     kubectl rollout status -n "$1" "$deployment" --timeout=300s >/dev/null \
-      || fail "$deployment of $1 did not roll out: $(kubectl get pods -n "$1" -o wide | tail -n +2 | paste -sd ';')"
+      || fail "$deployment of $1 did not roll out: $(kubectl get pods -n "$1" --no-headers | paste -sd ';')"
   done
-  images=$(kubectl get pods -n "$1" -l "release=$1,tier=airflow" --field-selector=status.phase=Running \
-    -o jsonpath='{range .items[*]}{.spec.containers[0].image}{"\n"}{end}' | sort -u | paste -sd ' ')
-  [[ $images == "local/airflow:$2" ]] || fail "the running Airflow pods of $1 run $images, not local/airflow:$2 only"
-  local unready
-  unready=$(kubectl get pods -n "$1" -l "release=$1,tier=airflow" --field-selector=status.phase=Running \
-    -o jsonpath='{range .items[*]}{.metadata.name} {.status.containerStatuses[0].ready}{"\n"}{end}' | grep -v ' true$' || true)
-  [[ -z $unready ]] || fail "pods of $1 not Ready: $unready"
-  echo "$1 serves Airflow $2: $(kubectl get pods -n "$1" -l "release=$1,tier=airflow" --no-headers | awk '{print $1}' | paste -sd ' ')"
+  while pods=$(airflow_pods "$1") && grep -q ' terminating' <<<"$pods"; do
+    ((SECONDS < deadline)) || fail "pods of $1 still terminating: $(grep ' terminating' <<<"$pods" | paste -sd ';')"
+    sleep 1
+  done
+  local wrong
+  wrong=$(grep -v " local/airflow:$2 ready$" <<<"$pods" || true)
+  [[ -z $wrong ]] || fail "pods of $1 that are not Ready on local/airflow:$2: $(paste -sd ';' <<<"$wrong")"
+  echo "$1 serves Airflow $2: $(awk '{print $1}' <<<"$pods" | paste -sd ' ')"
+}
+
+# The release's Airflow pods, one a line: NAME IMAGE ready|unready|terminating
+airflow_pods() {
+  kubectl get pods -n "$1" -l "release=$1,tier=airflow" -o json | python3 -c '
+import json, sys
+for pod in json.load(sys.stdin)["items"]:
+    statuses = pod["status"].get("containerStatuses") or [{}]
+    state = "terminating" if pod["metadata"].get("deletionTimestamp") else \
+        "ready" if statuses[0].get("ready") else "unready"
+    print(pod["metadata"]["name"], pod["spec"]["containers"][0]["image"], state)'
 }
 
 api_pods() { kubectl get pods -n "$1" -l "release=$1,component=$2" -o jsonpath='{.items[*].metadata.name}'; }
@@ -235,4 +249,83 @@ scenario_5() {
   [[ -n $ran_in && " $pods " == *" $ran_in "* ]] || fail "the downgrade ran in '${ran_in:-no pod}', not in $pods"
   expect_serving "$HISTORY" 3.0.6
   [[ $(writers "$HISTORY") == "$before" ]] || fail "writers are $(writers "$HISTORY") after the rollback, not $before"
+}
+
+# --- scenario 6: across the major version ---------------------------------------------------------------------
+
+MAJOR=major
+scenario_6() {
+  createdb_from "$MAJOR"
+  helm_run install install "$MAJOR" "$(umbrella)" -n "$MAJOR" --create-namespace -f "$(values "$MAJOR" true)" \
+    --set global.airflowVersion=3.0.6 --timeout 10m || fail "helm install at 3.0.6 exited non-zero"
+  expect_serving "$MAJOR" 3.0.6
+  local pods; pods=$(api_pods "$MAJOR" api-server)
+  helm_run down upgrade "$MAJOR" "$(umbrella)" -n "$MAJOR" -f "$SDIR/values.yaml" \
+    --set global.airflowVersion=2.10.5 --timeout 10m || fail "helm upgrade to 2.10.5 exited non-zero"
+  reconciler_log "$MAJOR" >"$SDIR/reconciler.log"
+  local ran_in; ran_in=$(sed -n 's/.*running the downgrade in pod \([^ ]*\) .*/\1/p' "$SDIR/reconciler.log")
+  [[ -n $ran_in && " $pods " == *" $ran_in "* ]] || fail "the downgrade ran in '${ran_in:-no pod}', not in $pods"
+  expect_head "$MAJOR" 2.10.5
+  [[ $(sql_value "$MAJOR" "SELECT to_regclass('public.ab_user') IS NOT NULL") == t ]] \
+    || fail "no FAB table ab_user after the downgrade to 2.10.5"
+  expect_serving "$MAJOR" 2.10.5
+  [[ $(api_pods "$MAJOR" webserver) ]] || fail "no 2.x webserver pod"
+  # 2.x has no standalone dag-processor: Helm removed that Deployment, the others are back at their counts.
+  [[ $(writers "$MAJOR") == "scheduler=1 triggerer=1" ]] || fail "writers on 2.10.5: $(writers "$MAJOR")"
+  helm_run up upgrade "$MAJOR" "$(umbrella)" -n "$MAJOR" -f "$SDIR/values.yaml" \
+    --set global.airflowVersion=3.0.6 --timeout 10m || fail "helm upgrade back to 3.0.6 exited non-zero"
+  expect_head "$MAJOR" 3.0.6
+  expect_serving "$MAJOR" 3.0.6
+  [[ $(writers "$MAJOR") == "dag-processor=1 scheduler=1 triggerer=1" ]] || fail "writers back on 3.0.6: $(writers "$MAJOR")"
+}
+
+# --- scenario 9: Argo CD's form (useHelmHooks=false), applied in Argo CD's order -----------------------------------
+
+ARGO=argo
+# argo_sync VERSION [--set ...]: renders like Argo CD (helm template) and applies PreSync, Sync, PostSync by wave,
+# waiting for each wave's Jobs; a failed Job fails the sync, as in Argo CD.
+argo_sync() {
+  local version=$1 dir file job; shift
+  dir=$SDIR/sync-$version-$RANDOM
+  "$HELM" template "$ARGO" "$(umbrella)" -n "$ARGO" -f "$SDIR/values.yaml" --set global.airflowVersion="$version" \
+    --set airflow.migrateDatabaseJob.useHelmHooks=false \
+    --set airflow-db-reconcile.migrateDatabaseJob.useHelmHooks=false \
+    --set-json 'airflow.migrateDatabaseJob.jobAnnotations={"argocd.argoproj.io/hook":"Sync","argocd.argoproj.io/hook-delete-policy":"BeforeHookCreation"}' \
+    "$@" >"$dir.yaml"
+  kubectl create --dry-run=client -o json -n "$ARGO" -f "$dir.yaml" | python3 "$REPO/scripts/k8s/argo_phases.py" "$dir"
+  for file in "$dir"/*.json; do
+    echo "sync: $(basename "$file" .json)"
+    grep -qx BeforeHookCreation "${file%.json}.policy" && kubectl delete -n "$ARGO" -f "$file" --ignore-not-found --wait >/dev/null
+    kubectl apply -n "$ARGO" -f "$file" >/dev/null
+    for job in $(python3 -c 'import json,sys; print(" ".join(i["metadata"]["name"] for i in json.load(open(sys.argv[1]))["items"] if i["kind"] == "Job"))' "$file"); do
+      if ! kubectl wait -n "$ARGO" "job/$job" --for=condition=complete --timeout=600s >/dev/null 2>&1; then
+        kubectl logs -n "$ARGO" "job/$job" --timestamps >"$SDIR/$job.log" 2>&1 || true
+        echo "sync failed: job $job did not complete"
+        return 1
+      fi
+      kubectl logs -n "$ARGO" "job/$job" --timestamps >"$SDIR/$job.log" 2>&1 || true
+    done
+    grep -qx HookSucceeded "${file%.json}.policy" && kubectl delete -n "$ARGO" -f "$file" --ignore-not-found >/dev/null
+  done
+  return 0
+}
+
+scenario_9() {
+  createdb_from "$ARGO"
+  kubectl create namespace "$ARGO" >/dev/null
+  values "$ARGO" true >/dev/null
+  argo_sync 3.1.8 || fail "the first sync at 3.1.8 failed"
+  expect_head "$ARGO" 3.1.8
+  expect_serving "$ARGO" 3.1.8
+  local before pods; before=$(writers "$ARGO"); pods=$(api_pods "$ARGO" api-server)
+  sample_start "$ARGO" "$ARGO"
+  argo_sync 3.0.6 || fail "the sync to 3.0.6 failed"
+  sample_stop
+  cat "$SDIR/$ARGO-airflow-db-reconcile-db-downgrade.log"
+  local ran_in; ran_in=$(sed -n 's/.*running the downgrade in pod \([^ ]*\) .*/\1/p' "$SDIR/$ARGO-airflow-db-reconcile-db-downgrade.log")
+  [[ -n $ran_in && " $pods " == *" $ran_in "* ]] || fail "the downgrade ran in '${ran_in:-no pod}', not in $pods"
+  expect_head "$ARGO" 3.0.6
+  expect_quiet_downgrade 3.1.8 3.0.6
+  expect_serving "$ARGO" 3.0.6
+  [[ $(writers "$ARGO") == "$before" ]] || fail "writers are $(writers "$ARGO") after the sync, not $before"
 }
