@@ -160,7 +160,8 @@ class ReconcileCliTest {
     void shouldDocumentTheExitCodesInHelp() {
         CliRun run = CliRun.of("run", "--help");
         assertEquals(0, run.exit());
-        assertTrue(run.out().contains("Exit codes:") && run.out().contains("6   timed out"), run.out());
+        assertTrue(run.out().contains("Exit codes:") && run.out().contains("6   timed out")
+                && run.out().contains("7   the downgrade may still run"), run.out());
     }
 
     @Test

@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.server.mock.OutputStreamMessage;
 import io.fabric8.kubernetes.client.server.mock.StatusStreamMessage;
+import io.fabric8.kubernetes.client.utils.URLUtils;
+import io.fabric8.mockwebserver.internal.WebSocketMessage;
 import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.ReconcileException;
 import io.github.airflowdbreconcile.resolver.PostgresServer;
@@ -29,8 +31,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -173,18 +175,19 @@ class KubernetesIT {
     @Test
     void shouldStreamTheOutputOfACommandThatExitsZero() {
         Pod pod = pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
-        expectExec("af-api-server-0", "api-server", "airflow&command=version",
+        expectExec("af-api-server-0", "api-server", List.of("airflow", "version"),
                 new OutputStreamMessage("3.1.1\n"), new StatusStreamMessage(0));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new PodExec(cluster).run(pod, "api-server", List.of("airflow", "version"), out, Duration.ofSeconds(10));
+        assertEquals(PodExec.Ending.EXITED, podExec().run(pod, "api-server", List.of("airflow", "version"), out,
+                Duration.ofSeconds(10)));
         assertEquals("3.1.1\n", out.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void shouldFailOnANonZeroExit() {
         Pod pod = pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
-        expectExec("af-api-server-0", "api-server", "airflow&command=version", new StatusStreamMessage(2));
-        ReconcileException e = assertThrows(ReconcileException.class, () -> new PodExec(cluster).run(pod,
+        expectExec("af-api-server-0", "api-server", List.of("airflow", "version"), new StatusStreamMessage(2));
+        ReconcileException e = assertThrows(ReconcileException.class, () -> podExec().run(pod,
                 "api-server", List.of("airflow", "version"), new ByteArrayOutputStream(), Duration.ofSeconds(10)));
         assertEquals(ErrorCode.EXECUTION_FAILED, e.code());
         assertTrue(e.getMessage().contains("exited 2"), e.getMessage());
@@ -193,9 +196,9 @@ class KubernetesIT {
     @Test
     void shouldReportAStreamCutBeforeAnExitStatus() {
         Pod pod = pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
-        expectExec("af-api-server-0", "api-server", "airflow&command=version",
+        expectExec("af-api-server-0", "api-server", List.of("airflow", "version"),
                 new OutputStreamMessage("Running downgrade\n"));
-        assertFalse(new PodExec(cluster).run(pod, "api-server", List.of("airflow", "version"),
+        assertEquals(PodExec.Ending.NO_STATUS, podExec().run(pod, "api-server", List.of("airflow", "version"),
                 new ByteArrayOutputStream(), Duration.ofSeconds(10)));
     }
 
@@ -203,10 +206,44 @@ class KubernetesIT {
     void shouldFailWhenThePodVanishedBeforeTheExec() {
         Pod pod = pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
         client.pods().inNamespace(NS).withName("af-api-server-0").delete();
-        ReconcileException e = assertThrows(ReconcileException.class, () -> new PodExec(cluster).run(pod,
+        ReconcileException e = assertThrows(ReconcileException.class, () -> podExec().run(pod,
                 "api-server", List.of("airflow", "version"), new ByteArrayOutputStream(), Duration.ofSeconds(10)));
         assertEquals(ErrorCode.EXECUTION_FAILED, e.code());
         assertTrue(e.getMessage().contains("af-api-server-0"), e.getMessage());
+    }
+
+    // --- whether the downgrade still runs in its pod
+
+    @Test
+    void shouldSeeARunningDowngradeAmongThePodsProcesses() {
+        Pod pod = pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
+        expectProcessChecks("running 42: python /home/airflow/.local/bin/airflow db downgrade --yes\n"
+                + "airflow-db-reconcile-checked\n", "airflow-db-reconcile-checked\n");
+        DowngradeProcess processes = new DowngradeProcess(cluster, podExec());
+        DowngradeProcess.Check running = processes.check(pod, "api-server");
+        assertEquals(DowngradeProcess.State.RUNNING, running.state());
+        assertTrue(running.detail().contains("42: python"), running.detail());
+        assertEquals(DowngradeProcess.State.ENDED, processes.check(pod, "api-server").state());
+    }
+
+    @Test
+    void shouldConcludeNothingFromALookThatGaveNoAnswer() {
+        Pod pod = pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
+        expectProcessChecks("", "sh: 1: tr: not found\n");
+        DowngradeProcess processes = new DowngradeProcess(cluster, podExec());
+        assertEquals(DowngradeProcess.State.UNKNOWN, processes.check(pod, "api-server").state());
+        DowngradeProcess.Check broken = processes.check(pod, "api-server");
+        assertEquals(DowngradeProcess.State.UNKNOWN, broken.state());
+        assertTrue(broken.detail().contains("tr: not found"), broken.detail());
+    }
+
+    @Test
+    void shouldKnowThatNoDowngradeRunsInAPodThatIsGone() {
+        Pod pod = pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
+        client.pods().inNamespace(NS).withName("af-api-server-0").delete();
+        DowngradeProcess.Check check = new DowngradeProcess(cluster, podExec()).check(pod, "api-server");
+        assertEquals(DowngradeProcess.State.ENDED, check.state());
+        assertTrue(check.detail().contains("is gone"), check.detail());
     }
 
     // --- the downgrade and the pod sources
@@ -218,11 +255,9 @@ class KubernetesIT {
         expectExec("af-api-server-0", "api-server", downgradeCommand(),
                 new OutputStreamMessage("DB: postgresql://airflow:s3cret@db/airflow\nPerforming downgrade\n"),
                 new StatusStreamMessage(0));
-        AtomicBoolean verified = new AtomicBoolean();
 
-        executor().downgrade(downgradePlan(), () -> verified.set(true));
+        executor().downgrade(downgradePlan(), () -> CurrentState.at(TestMaps.R306, "test"));
 
-        assertTrue(verified.get());
         assertEquals(0, deployment("af-scheduler").getSpec().getReplicas());
         assertTrue(logged().contains("Performing downgrade"), logged());
         assertTrue(logged().contains("postgresql://airflow:***@db/airflow"), logged());
@@ -230,7 +265,7 @@ class KubernetesIT {
     }
 
     @Test
-    void shouldRestoreTheWritersWhenTheDowngradeFails() {
+    void shouldRestoreTheWritersWhenTheDowngradeFailsWithoutChangingTheSchema() {
         pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
         deployment("af-scheduler", "scheduler", 2, 2, RELEASE);
         expectExec("af-api-server-0", "api-server", downgradeCommand(), new StatusStreamMessage(1));
@@ -244,20 +279,76 @@ class KubernetesIT {
     }
 
     @Test
-    void shouldLetTheDatabaseDecideWhenTheStreamEndsWithoutAnExitStatus() {
+    void shouldLeaveTheWritersStoppedWhenTheDowngradeStoppedHalfWay() {
+        pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
+        deployment("af-scheduler", "scheduler", 2, 2, RELEASE);
+        expectExec("af-api-server-0", "api-server", downgradeCommand(), new StatusStreamMessage(1));
+
+        ReconcileException e = assertThrows(ReconcileException.class,
+                () -> executor().downgrade(downgradePlan(), () -> CurrentState.at(TestMaps.R310A, "test")));
+
+        assertEquals(ErrorCode.WRITERS_LEFT_STOPPED, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("exited 1") && e.getMessage().contains("'r310a'"), e.getMessage());
+        assertLeftStopped();
+    }
+
+    @Test
+    void shouldWaitUntilTheDowngradeHasEndedWhenTheStreamLostItsExitStatus() {
         pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
         deployment("af-scheduler", "scheduler", 2, 2, RELEASE);
         expectExec("af-api-server-0", "api-server", downgradeCommand(), new OutputStreamMessage("Downgrading\n"));
-        AtomicBoolean verified = new AtomicBoolean();
+        expectProcessChecks("running 42: python airflow db downgrade\nairflow-db-reconcile-checked\n",
+                "airflow-db-reconcile-checked\n");
+        List<String> logWhenRead = new ArrayList<>();
 
-        executor().downgrade(downgradePlan(), () -> verified.set(true));
+        executor().downgrade(downgradePlan(), () -> {
+            logWhenRead.add(logged());
+            return CurrentState.at(TestMaps.R306, "test");
+        });
 
-        assertTrue(verified.get());
-        assertTrue(logged().contains("ended without an exit status"), logged());
+        assertEquals(1, logWhenRead.size());
+        assertTrue(logWhenRead.get(0).contains("still runs process 42")
+                && logWhenRead.get(0).contains("no `airflow db downgrade` runs in pod af-api-server-0 any more"),
+                logWhenRead.get(0));
         assertEquals(0, deployment("af-scheduler").getSpec().getReplicas());
-        assertThrows(ReconcileException.class,
-                () -> executor().downgrade(downgradePlan(), KubernetesIT::schemaUnchanged));
-        assertEquals(2, deployment("af-scheduler").getSpec().getReplicas());
+    }
+
+    @Test
+    void shouldLeaveTheWritersStoppedWhileADowngradeThatLostItsStreamStillRuns() {
+        pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
+        deployment("af-scheduler", "scheduler", 2, 2, RELEASE);
+        expectExec("af-api-server-0", "api-server", downgradeCommand(), new OutputStreamMessage("Downgrading\n"));
+        String running = "running 42: python airflow db downgrade\nairflow-db-reconcile-checked\n";
+        expectProcessChecks(running, running);
+
+        ReconcileException e = assertThrows(ReconcileException.class, () -> executor(Duration.ofSeconds(2))
+                .downgrade(downgradePlan(), KubernetesIT::schemaUnchanged));
+
+        assertEquals(ErrorCode.WRITERS_LEFT_STOPPED, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("may still run in pod af-api-server-0")
+                && e.getMessage().contains("airflow-db-reconcile restore --namespace airflow --release af"),
+                e.getMessage());
+        assertTrue(logged().contains("left at 0 replicas: deployment/af-scheduler (recorded 2)"), logged());
+        assertLeftStopped();
+    }
+
+    @Test
+    void shouldLeaveTheWritersStoppedWhenTheExecTimesOutWhileTheDowngradeRuns() {
+        pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
+        deployment("af-scheduler", "scheduler", 2, 2, RELEASE);
+        // The mock sends a prepared message at once even after waitFor: delay its copy instead.
+        WebSocketMessage lateExit = new WebSocketMessage(5_000L, new StatusStreamMessage(0).getBytes(), true, true);
+        expectExec("af-api-server-0", "api-server", downgradeCommand(), new OutputStreamMessage("Downgrading\n"),
+                lateExit);
+        String running = "running 42: python airflow db downgrade\nairflow-db-reconcile-checked\n";
+        expectProcessChecks(running, running);
+
+        ReconcileException e = assertThrows(ReconcileException.class, () -> executor(Duration.ofSeconds(1))
+                .downgrade(downgradePlan(), KubernetesIT::schemaUnchanged));
+
+        assertEquals(ErrorCode.WRITERS_LEFT_STOPPED, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("did not finish within 1 s"), e.getMessage());
+        assertLeftStopped();
     }
 
     @Test
@@ -306,20 +397,35 @@ class KubernetesIT {
     @Test
     void shouldReadTheCurrentReleaseFromAirflowVersionInThePod() {
         pod("af-webserver-0", "webserver", true, "my-registry/airflow:custom");
-        expectExec("af-webserver-0", "webserver", "airflow&command=version",
+        expectExec("af-webserver-0", "webserver", List.of("airflow", "version"),
                 new OutputStreamMessage("2.10.4\n"), new StatusStreamMessage(0));
         assertEquals(TestMaps.R2103, source().fromExec().revision());
     }
 
     // --- fixtures
 
-    /** What RunCommand's check does when alembic_version did not move. */
-    private static void schemaUnchanged() {
-        throw new ReconcileException(ErrorCode.EXECUTION_FAILED, "after the downgrade alembic_version holds r310");
+    /** alembic_version where the downgrade began. */
+    private static CurrentState schemaUnchanged() {
+        return CurrentState.at(TestMaps.R310, "test");
+    }
+
+    /** The scheduler still at 0, its count recorded, and the steps to finish by hand in the log. */
+    private void assertLeftStopped() {
+        assertEquals(0, deployment("af-scheduler").getSpec().getReplicas());
+        assertEquals("2", deployment("af-scheduler").getMetadata().getAnnotations().get(Workloads.ANNOTATION));
+        assertTrue(logged().contains("to finish by hand"), logged());
+    }
+
+    private PodExec podExec() {
+        return new PodExec(cluster, log);
     }
 
     private KubernetesExecutor executor() {
-        return new KubernetesExecutor(cluster, TestMaps.realistic(), SHORT, Duration.ofSeconds(10), "s3cret", log);
+        return executor(Duration.ofSeconds(10));
+    }
+
+    private KubernetesExecutor executor(Duration execTimeout) {
+        return new KubernetesExecutor(cluster, TestMaps.realistic(), SHORT, execTimeout, "s3cret", log);
     }
 
     private PodVersionSource source() {
@@ -330,19 +436,34 @@ class KubernetesIT {
         return new Decider(TestMaps.realistic()).decide(CurrentState.at(TestMaps.R310, "test"), TestMaps.v("3.0.6"));
     }
 
-    private static String downgradeCommand() {
-        return "airflow&command=db&command=downgrade&command=--to-revision&command=" + TestMaps.R306
-                + "&command=--yes";
+    private static List<String> downgradeCommand() {
+        return Executor.downgradeCommand("airflow", downgradePlan());
     }
 
-    private void expectExec(String pod, String container, String command, Object... messages) {
-        server.expect().get()
-                .withPath("/api/v1/namespaces/" + NS + "/pods/" + pod + "/exec?command=" + command + "&container="
-                        + container + "&stdout=true&stderr=true")
+    private void expectExec(String pod, String container, List<String> command, Object... messages) {
+        server.expect().get().withPath(execPath(pod, container, command))
                 .andUpgradeToWebSocket()
                 .open(messages)
                 .done()
                 .always();
+    }
+
+    /** The exec request fabric8 sends, its arguments encoded the way fabric8 encodes them. */
+    private static String execPath(String pod, String container, List<String> command) {
+        URLUtils.URLBuilder url = new URLUtils.URLBuilder("http://mock/api/v1/namespaces/" + NS + "/pods/" + pod
+                + "/exec");
+        command.forEach(c -> url.addQueryParameter("command", c));
+        return url.addQueryParameter("container", container).addQueryParameter("stdout", "true")
+                .addQueryParameter("stderr", "true").build().getFile();
+    }
+
+    /** What the look at the pod's processes answers: once {@code first}, then always {@code then}. */
+    private void expectProcessChecks(String first, String then) {
+        String path = execPath("af-api-server-0", "api-server", List.of("sh", "-c", DowngradeProcess.SCRIPT));
+        server.expect().get().withPath(path).andUpgradeToWebSocket().open(new OutputStreamMessage(first),
+                new StatusStreamMessage(0)).done().once();
+        server.expect().get().withPath(path).andUpgradeToWebSocket().open(new OutputStreamMessage(then),
+                new StatusStreamMessage(0)).done().always();
     }
 
     private Pod pod(String name, String component, boolean ready, String image) {
