@@ -165,6 +165,15 @@ class ReconcileCliTest {
     }
 
     @Test
+    void shouldWaitLongerForStoppedPodsThanTheOfficialChartGivesCeleryWorkersToFinish() {
+        for (String command : List.of("run", "restore")) {
+            String timeout = ReconcileCli.cli().getSubcommands().get(command).getCommandSpec()
+                    .findOption("--pod-timeout").defaultValue();
+            assertTrue(Integer.parseInt(timeout) > 600, command + " --pod-timeout defaults to " + timeout);
+        }
+    }
+
+    @Test
     void shouldAskForACommand() {
         assertEquals(ExitCodes.USAGE, CliRun.of().exit());
     }

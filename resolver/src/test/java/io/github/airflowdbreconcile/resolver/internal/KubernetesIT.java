@@ -170,6 +170,54 @@ class KubernetesIT {
         assertTrue(e.getMessage().contains("af-scheduler-abc"), e.getMessage());
     }
 
+    @Test
+    void shouldWaitForRunningTaskPodsAndNameThemWhenTheyOutlastTheWait() {
+        deployment("af-scheduler", "scheduler", 1, 1, RELEASE);
+        workerPod("af-task-abc", null);
+        workerPod("af-worker-0", "af-worker");
+
+        ReconcileException e = assertThrows(ReconcileException.class,
+                () -> new Workloads(cluster, log).quiesce(Workloads.WRITERS, SHORT));
+
+        assertEquals(ErrorCode.TIMEOUT, e.code());
+        assertTrue(e.getMessage().startsWith("task pods af-task-abc of the KubernetesExecutor still run")
+                && e.getMessage().contains("pods af-worker-0 still run"), e.getMessage());
+        assertTrue(logged().indexOf("task pods of the KubernetesExecutor run: af-task-abc;")
+                < logged().indexOf("scaled deployment/af-scheduler"), logged());
+    }
+
+    @Test
+    void shouldGoOnOnceTheRunningTasksHaveEnded() throws Exception {
+        deployment("af-scheduler", "scheduler", 1, 1, RELEASE);
+        workerPod("af-task-abc", null);
+        Thread taskEnds = new Thread(() -> {
+            sleep(Duration.ofSeconds(1));
+            client.pods().inNamespace(NS).withName("af-task-abc").editStatus(p -> new PodBuilder(p).editStatus()
+                    .withPhase("Succeeded").endStatus().build());
+        });
+        taskEnds.start();
+
+        new Workloads(cluster, log).quiesce(Workloads.WRITERS, Duration.ofSeconds(30));
+
+        taskEnds.join();
+        assertEquals(0, deployment("af-scheduler").getSpec().getReplicas());
+    }
+
+    @Test
+    void shouldSayWhenAWorkerMayTakeLongerToStopThanTheWait() {
+        client.apps().statefulSets().inNamespace(NS).resource(new StatefulSetBuilder()
+                .withNewMetadata().withName("af-worker").withNamespace(NS)
+                .addToLabels("release", RELEASE).addToLabels("component", "worker").endMetadata()
+                .withNewSpec().withReplicas(2).withNewTemplate().withNewSpec().withTerminationGracePeriodSeconds(600L)
+                .endSpec().endTemplate().endSpec()
+                .withNewStatus().withReplicas(2).endStatus()
+                .build()).create();
+
+        new Workloads(cluster, log).quiesce(Workloads.WRITERS, SHORT);
+
+        assertTrue(logged().contains("statefulset/af-worker may take up to 1200 s to stop its pods"), logged());
+    }
+
     // --- exec
 
     @Test
@@ -464,6 +512,25 @@ class KubernetesIT {
                 new StatusStreamMessage(0)).done().once();
         server.expect().get().withPath(path).andUpgradeToWebSocket().open(new OutputStreamMessage(then),
                 new StatusStreamMessage(0)).done().always();
+    }
+
+    /** A running worker pod: of a task when {@code statefulSet} is null, else a Celery worker it controls. */
+    private void workerPod(String name, String statefulSet) {
+        PodBuilder pod = new PodBuilder(pod(name, "worker", true, "apache/airflow:3.1.1"));
+        if (statefulSet != null) {
+            pod.editMetadata().addNewOwnerReference().withApiVersion("apps/v1").withKind("StatefulSet")
+                    .withName(statefulSet).withUid("uid-" + statefulSet).withController(true).endOwnerReference()
+                    .endMetadata();
+        }
+        client.pods().inNamespace(NS).resource(pod.build()).update();
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Pod pod(String name, String component, boolean ready, String image) {
