@@ -1,14 +1,22 @@
 package io.github.airflowdbreconcile.resolver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodListBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.server.mock.OutputStreamMessage;
+import io.fabric8.kubernetes.client.server.mock.StatusStreamMessage;
+import io.github.airflowdbreconcile.resolver.internal.Workloads;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,13 +32,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The shaded jar as the chart and scripts run it: java -jar, URL from the environment, in-cluster-like config. */
+@EnableKubernetesMockClient(https = false, crud = true)
 class ResolverJarIT {
     private static final Path JAR = Path.of("target", "resolver.jar");
+    /** The exit status of a JVM that SIGTERM ended: 128 + 15. */
+    private static final int SIGTERM_EXIT = 143;
     @RegisterExtension
     static final PostgresServer pg = PostgresServer.perClass();
 
     @TempDir
     Path dir;
+
+    KubernetesMockServer server;
+    KubernetesClient client;
 
     private record Result(int exit, String out, String err) {}
 
@@ -85,6 +99,75 @@ class ResolverJarIT {
         } finally {
             server.destroy();
         }
+    }
+
+    @Test
+    void shouldRestoreTheWritersWhenStoppedBeforeTheDowngradeStarted() throws Exception {
+        MockAirflow airflow = downgradeToRun();
+        airflow.pod("af-scheduler-abc", "scheduler", true, "apache/airflow:3.1.1", "af");
+        Process run = startDowngrade();
+        String err = stopOnce(run, "scaled deployment/af-scheduler from 2 to 0");
+
+        assertEquals(SIGTERM_EXIT, run.exitValue(), err);
+        assertTrue(err.contains("stopped from outside before the downgrade started")
+                && err.contains("scaled deployment/af-scheduler back to 2"), err);
+        assertEquals(2, airflow.deployment("af-scheduler").getSpec().getReplicas());
+        assertNull(airflow.deployment("af-scheduler").getMetadata().getAnnotations().get(Workloads.ANNOTATION));
+    }
+
+    @Test
+    void shouldLeaveTheWritersStoppedAndSayWhatIsLeftWhenStoppedWhileTheDowngradeRuns() throws Exception {
+        MockAirflow airflow = downgradeToRun();
+        airflow.expectExec("af-api-server-0", "api-server", List.of("airflow", "db", "downgrade", "--to-revision",
+                TestMaps.R306, "--yes"), new OutputStreamMessage("Downgrading\n"),
+                MockAirflow.late(new StatusStreamMessage(0), 15_000));
+        Process run = startDowngrade();
+        String err = stopOnce(run, "Downgrading");
+
+        assertEquals(SIGTERM_EXIT, run.exitValue(), err);
+        assertTrue(err.contains("stopped from outside while `airflow db downgrade` ran in pod af-api-server-0")
+                && err.contains("left at 0 replicas: deployment/af-scheduler (recorded 2)")
+                && err.contains("airflow-db-reconcile restore --namespace airflow --release af"), err);
+        assertEquals(0, airflow.deployment("af-scheduler").getSpec().getReplicas());
+        assertEquals("2", airflow.deployment("af-scheduler").getMetadata().getAnnotations()
+                .get(Workloads.ANNOTATION));
+    }
+
+    /** A 3.1.1 release with a scheduler, over a database at 3.1.1's head, to be taken down to 3.0.6. */
+    private MockAirflow downgradeToRun() {
+        pg.alembicVersion(TestMaps.R310);
+        MockAirflow airflow = new MockAirflow(server, client, "airflow");
+        airflow.pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1", "af");
+        airflow.deployment("af-scheduler", "scheduler", 2, 2, "af");
+        return airflow;
+    }
+
+    private Process startDowngrade() throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", JAR.toString(), "run", "--map", TestMaps.realisticFile(dir).toString(),
+                "--target-version", "3.0.6", "--db-url-env", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
+                "--allow-downgrade", "--namespace", "airflow", "--release", "af", "--pod-timeout", "60",
+                "--exec-timeout", "60");
+        builder.environment().putAll(Map.of("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", pg.sqlAlchemyUrl(),
+                "KUBERNETES_MASTER", "http://localhost:" + server.getPort(), "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
+                "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false"));
+        return builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /** Sends SIGTERM once {@code line} shows on stderr, as a deleted Job does, and returns all of stderr. */
+    private static String stopOnce(Process run, String line) throws Exception {
+        StringBuilder err = new StringBuilder();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(run.getErrorStream(),
+                StandardCharsets.UTF_8))) {
+            for (String read = reader.readLine(); read != null; read = reader.readLine()) {
+                err.append(read).append('\n');
+                if (read.contains(line) && run.isAlive()) {
+                    run.toHandle().destroy(); // SIGTERM; Process.destroy would also close the stream read here
+                }
+            }
+        }
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS), err.toString());
+        return err.toString();
     }
 
     @Test

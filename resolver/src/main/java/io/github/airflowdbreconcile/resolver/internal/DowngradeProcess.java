@@ -51,7 +51,7 @@ final class DowngradeProcess {
         this.exec = exec;
     }
 
-    /** Looks once whether a downgrade runs in {@code container} of {@code pod} (as it was when the downgrade started). */
+    /** Looks once whether a downgrade runs in {@code container} of {@code pod}, as it was when that started. */
     Check check(Pod pod, String container) {
         String name = pod.getMetadata().getName();
         Pod now;

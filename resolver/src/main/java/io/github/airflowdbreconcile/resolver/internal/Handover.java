@@ -26,6 +26,10 @@ final class Handover {
         this.log = log;
     }
 
+    String pod() {
+        return pod;
+    }
+
     /**
      * Logs what is left and how to finish, and returns the error that ends the job: {@code what} happened, the
      * writers stay at 0. {@code mayStillRun}: the downgrade may still be at work in the pod.

@@ -6,6 +6,7 @@ import io.github.airflowdbreconcile.map.api.ReconcileException;
 import io.github.airflowdbreconcile.map.api.RevisionMap;
 import io.github.airflowdbreconcile.resolver.api.CurrentState;
 import io.github.airflowdbreconcile.resolver.api.Plan;
+import io.github.airflowdbreconcile.resolver.internal.ShutdownGuard.Stage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,37 +64,52 @@ public final class KubernetesExecutor implements Executor {
         String container = finder.container(pod);
         log.info("running the downgrade in pod " + name + " (container " + container + ", image " + finder.image(pod)
                 + ")");
-        try {
-            workloads.quiesce(writersBesides(pod), podTimeout);
-        } catch (RuntimeException e) {
-            restoreAfter(e, "the downgrade did not start");
-            throw e;
-        }
         Handover handover = new Handover(cluster, workloads, plan, name, container, log);
+        try (ShutdownGuard guard = ShutdownGuard.install(stage -> stopped(stage, handover))) {
+            try {
+                workloads.quiesce(writersBesides(pod), podTimeout, change -> guard.advance(Stage.QUIESCING, change));
+            } catch (RuntimeException e) {
+                restoreAfter(e, "the downgrade did not start", guard);
+                throw e;
+            }
+            guard.advance(Stage.DOWNGRADING, () -> { });
+            ReconcileException failure = runToEnd(plan, pod, container, handover);
+            guard.advance(Stage.ENDED, () -> { });
+            settle(plan, schema, handover, failure, guard);
+            guard.advance(Stage.SETTLED, () -> { });
+        }
+        log.info("the writers stay at 0 replicas so that no newer code runs against the older schema; deploy the"
+                + " older release, then run `restore` (the chart's post-upgrade/post-rollback hook does)");
+    }
+
+    /**
+     * Runs the command until it has surely ended. Returns its failure when it exited non-zero or never started, else
+     * null; while it may still run, the writers stay at 0 and the job ends with the steps to finish by hand.
+     */
+    private ReconcileException runToEnd(Plan plan, Pod pod, String container, Handover handover) {
+        String name = pod.getMetadata().getName();
         long started = System.nanoTime();
-        PodExec.Ending ending = PodExec.Ending.EXITED;
-        ReconcileException failure = null;
+        PodExec.Ending ending;
         try {
             ending = exec.run(pod, container, Executor.downgradeCommand("airflow", plan),
                     new MaskingOutputStream(log.stream(), secret), execTimeout);
         } catch (ReconcileException e) {
-            failure = e; // It exited non-zero or never started: either way it runs no more.
+            return e; // It exited non-zero or never started: either way it runs no more.
         }
-        if (ending != PodExec.Ending.EXITED) {
-            boolean timedOut = ending == PodExec.Ending.TIMED_OUT;
-            String why = timedOut ? "the command did not finish within " + execTimeout.toSeconds()
-                    + " s (--exec-timeout)" : "the exec stream ended without the command's exit status";
-            log.info(why + "; looking whether `airflow db downgrade` still runs in pod " + name);
-            // Past the timeout one look decides; a lost stream gets the rest of the time the command was given.
-            Duration left = timedOut ? Duration.ZERO : execTimeout.minusNanos(System.nanoTime() - started);
-            if (!awaitEnd(pod, container, left)) {
-                throw handover.leave("the downgrade to Airflow " + plan.targetVersion() + " may still run in pod "
-                        + name + ": " + why, true);
-            }
+        if (ending == PodExec.Ending.EXITED) {
+            return null;
         }
-        settle(plan, schema, handover, failure);
-        log.info("the writers stay at 0 replicas so that no newer code runs against the older schema; deploy the"
-                + " older release, then run `restore` (the chart's post-upgrade/post-rollback hook does)");
+        boolean timedOut = ending == PodExec.Ending.TIMED_OUT;
+        String why = timedOut ? "the command did not finish within " + execTimeout.toSeconds() + " s (--exec-timeout)"
+                : "the exec stream ended without the command's exit status";
+        log.info(why + "; looking whether `airflow db downgrade` still runs in pod " + name);
+        // Past the timeout one look decides; a lost stream gets the rest of the time the command was given.
+        Duration left = timedOut ? Duration.ZERO : execTimeout.minusNanos(System.nanoTime() - started);
+        if (!awaitEnd(pod, container, left)) {
+            throw handover.leave("the downgrade to Airflow " + plan.targetVersion() + " may still run in pod " + name
+                    + ": " + why, true);
+        }
+        return null;
     }
 
     /**
@@ -102,7 +118,8 @@ public final class KubernetesExecutor implements Executor {
      * the schema they ran on. Anywhere else the schema is between releases and the writers stay at 0. Returns only
      * when done.
      */
-    private void settle(Plan plan, Supplier<CurrentState> schema, Handover handover, ReconcileException failure) {
+    private void settle(Plan plan, Supplier<CurrentState> schema, Handover handover, ReconcileException failure,
+                        ShutdownGuard guard) {
         CurrentState after;
         try {
             after = schema.get();
@@ -116,7 +133,7 @@ public final class KubernetesExecutor implements Executor {
         }
         if (plan.currentRevision().equals(after.revision())) {
             ReconcileException unchanged = failure != null ? failure : Executor.missedTarget(plan, after);
-            restoreAfter(unchanged, "alembic_version is where it began");
+            restoreAfter(unchanged, "the downgrade failed and alembic_version is where it began", guard);
             throw unchanged;
         }
         String found = atTarget ? "alembic_version holds the target " + plan.targetRevision() + " all the same"
@@ -143,14 +160,43 @@ public final class KubernetesExecutor implements Executor {
     }
 
     /** Brings the writers back after {@code failure}, which is safe because {@code why}. */
-    private void restoreAfter(RuntimeException failure, String why) {
-        log.info("the downgrade failed and " + why + "; restoring the workloads it scaled");
+    private void restoreAfter(RuntimeException failure, String why, ShutdownGuard guard) {
+        log.info(why + "; restoring the writers");
+        guard.advance(Stage.SETTLED, () -> restoreWriters().ifPresent(failure::addSuppressed));
+    }
+
+    /** Brings the writers back; a failure is logged with what to do, and returned. */
+    private Optional<RuntimeException> restoreWriters() {
         try {
             workloads.restore();
-        } catch (RuntimeException restoreFailure) {
-            failure.addSuppressed(restoreFailure);
-            log.info("restoring failed too: " + restoreFailure.getMessage() + "; run `restore` once the cluster"
-                    + " answers");
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            log.info("restoring the writers failed: " + e.getMessage() + "; run `restore` once the cluster answers");
+            return Optional.of(e);
+        }
+    }
+
+    /**
+     * What the shutdown hook does when the job is stopped from outside: bring the writers back while the downgrade has
+     * not started, else never (it may still run in the pod), and say what is left. The JVM then exits 143.
+     */
+    private void stopped(Stage stage, Handover handover) {
+        switch (stage) {
+            case QUIESCING -> {
+                log.info("stopped from outside before the downgrade started; restoring the writers");
+                restoreWriters();
+            }
+            case DOWNGRADING -> {
+                log.info("stopped from outside while `airflow db downgrade` ran in pod " + handover.pod() + ": it"
+                        + " had not ended and may go on there, so the writers stay at 0 replicas");
+                handover.report(true);
+            }
+            case ENDED -> {
+                log.info("stopped from outside after `airflow db downgrade` had ended, before its outcome was acted"
+                        + " on: the writers stay at 0 replicas");
+                handover.report(false);
+            }
+            case SETTLED -> { }
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The release's DB writers (scheduler, triggerer, dag-processor, worker). Quiescing scales them to 0 and records
@@ -107,9 +108,10 @@ public final class Workloads {
     /**
      * Scales the writers among {@code components} to 0 and waits until their pods are gone, task pods of the
      * KubernetesExecutor among them: they write to the database too, and killing them would kill running tasks, so
-     * the wait lets them end, up to the timeout.
+     * the wait lets them end, up to the timeout. Each scaling goes through {@code change}, which can hold it back
+     * (a shutdown hook that has taken over).
      */
-    public List<Workload> quiesce(Collection<String> components, Duration timeout) {
+    public List<Workload> quiesce(Collection<String> components, Duration timeout, Consumer<Runnable> change) {
         List<Workload> workloads = list(components);
         List<String> tasks = taskPods(runningPods(components));
         if (!tasks.isEmpty()) {
@@ -129,7 +131,7 @@ public final class Workloads {
             ObjectNode patch = JSON.createObjectNode();
             patch.putObject("metadata").putObject("annotations").put(ANNOTATION, Integer.toString(previous));
             patch.putObject("spec").put("replicas", 0);
-            patch(w, patch);
+            change.accept(() -> patch(w, patch));
             log.info("scaled " + w.label() + " from " + previous + " to 0");
         }
         if (!workloads.isEmpty()) {

@@ -19,10 +19,9 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.server.mock.OutputStreamMessage;
 import io.fabric8.kubernetes.client.server.mock.StatusStreamMessage;
-import io.fabric8.kubernetes.client.utils.URLUtils;
-import io.fabric8.mockwebserver.internal.WebSocketMessage;
 import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.ReconcileException;
+import io.github.airflowdbreconcile.resolver.MockAirflow;
 import io.github.airflowdbreconcile.resolver.PostgresServer;
 import io.github.airflowdbreconcile.resolver.TestMaps;
 import io.github.airflowdbreconcile.resolver.api.CurrentState;
@@ -49,11 +48,13 @@ class KubernetesIT {
     private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
     private Log log;
     private Cluster cluster;
+    private MockAirflow airflow;
 
     @BeforeEach
     void setUp() {
         log = new Log(new PrintStream(logged, true, StandardCharsets.UTF_8), true);
         cluster = new Cluster(client, NS, RELEASE, "component");
+        airflow = new MockAirflow(server, client, NS);
     }
 
     private String logged() {
@@ -118,7 +119,7 @@ class KubernetesIT {
         deployment("other-scheduler", "scheduler", 1, 1, "other");
         Workloads workloads = new Workloads(cluster, log);
 
-        workloads.quiesce(Workloads.WRITERS, SHORT);
+        workloads.quiesce(Workloads.WRITERS, SHORT, Runnable::run);
 
         assertEquals(0, deployment("af-scheduler").getSpec().getReplicas());
         assertEquals("2", deployment("af-scheduler").getMetadata().getAnnotations().get(Workloads.ANNOTATION));
@@ -142,8 +143,8 @@ class KubernetesIT {
     void shouldKeepTheCountAnEarlierRunRecorded() {
         deployment("af-scheduler", "scheduler", 2, 2, RELEASE);
         Workloads workloads = new Workloads(cluster, log);
-        workloads.quiesce(Workloads.WRITERS, SHORT);
-        workloads.quiesce(Workloads.WRITERS, SHORT);
+        workloads.quiesce(Workloads.WRITERS, SHORT, Runnable::run);
+        workloads.quiesce(Workloads.WRITERS, SHORT, Runnable::run);
         assertEquals("2", deployment("af-scheduler").getMetadata().getAnnotations().get(Workloads.ANNOTATION));
         workloads.restore();
         assertEquals(2, deployment("af-scheduler").getSpec().getReplicas());
@@ -153,7 +154,7 @@ class KubernetesIT {
     void shouldLeaveAWorkloadThatHelmAlreadyScaledUp() {
         deployment("af-scheduler", "scheduler", 2, 2, RELEASE);
         Workloads workloads = new Workloads(cluster, log);
-        workloads.quiesce(Workloads.WRITERS, SHORT);
+        workloads.quiesce(Workloads.WRITERS, SHORT, Runnable::run);
         client.apps().deployments().inNamespace(NS).withName("af-scheduler").scale(5);
         workloads.restore();
         assertEquals(5, deployment("af-scheduler").getSpec().getReplicas());
@@ -165,7 +166,7 @@ class KubernetesIT {
         deployment("af-scheduler", "scheduler", 1, 1, RELEASE);
         pod("af-scheduler-abc", "scheduler", true, "apache/airflow:3.1.1");
         ReconcileException e = assertThrows(ReconcileException.class,
-                () -> new Workloads(cluster, log).quiesce(Workloads.WRITERS, SHORT));
+                () -> new Workloads(cluster, log).quiesce(Workloads.WRITERS, SHORT, Runnable::run));
         assertEquals(ErrorCode.TIMEOUT, e.code());
         assertTrue(e.getMessage().contains("af-scheduler-abc"), e.getMessage());
     }
@@ -177,7 +178,7 @@ class KubernetesIT {
         workerPod("af-worker-0", "af-worker");
 
         ReconcileException e = assertThrows(ReconcileException.class,
-                () -> new Workloads(cluster, log).quiesce(Workloads.WRITERS, SHORT));
+                () -> new Workloads(cluster, log).quiesce(Workloads.WRITERS, SHORT, Runnable::run));
 
         assertEquals(ErrorCode.TIMEOUT, e.code());
         assertTrue(e.getMessage().startsWith("task pods af-task-abc of the KubernetesExecutor still run")
@@ -197,7 +198,7 @@ class KubernetesIT {
         });
         taskEnds.start();
 
-        new Workloads(cluster, log).quiesce(Workloads.WRITERS, Duration.ofSeconds(30));
+        new Workloads(cluster, log).quiesce(Workloads.WRITERS, Duration.ofSeconds(30), Runnable::run);
 
         taskEnds.join();
         assertEquals(0, deployment("af-scheduler").getSpec().getReplicas());
@@ -213,7 +214,7 @@ class KubernetesIT {
                 .withNewStatus().withReplicas(2).endStatus()
                 .build()).create();
 
-        new Workloads(cluster, log).quiesce(Workloads.WRITERS, SHORT);
+        new Workloads(cluster, log).quiesce(Workloads.WRITERS, SHORT, Runnable::run);
 
         assertTrue(logged().contains("statefulset/af-worker may take up to 1200 s to stop its pods"), logged());
     }
@@ -384,10 +385,8 @@ class KubernetesIT {
     void shouldLeaveTheWritersStoppedWhenTheExecTimesOutWhileTheDowngradeRuns() {
         pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
         deployment("af-scheduler", "scheduler", 2, 2, RELEASE);
-        // The mock sends a prepared message at once even after waitFor: delay its copy instead.
-        WebSocketMessage lateExit = new WebSocketMessage(5_000L, new StatusStreamMessage(0).getBytes(), true, true);
         expectExec("af-api-server-0", "api-server", downgradeCommand(), new OutputStreamMessage("Downgrading\n"),
-                lateExit);
+                MockAirflow.late(new StatusStreamMessage(0), 5_000));
         String running = "running 42: python airflow db downgrade\nairflow-db-reconcile-checked\n";
         expectProcessChecks(running, running);
 
@@ -489,25 +488,13 @@ class KubernetesIT {
     }
 
     private void expectExec(String pod, String container, List<String> command, Object... messages) {
-        server.expect().get().withPath(execPath(pod, container, command))
-                .andUpgradeToWebSocket()
-                .open(messages)
-                .done()
-                .always();
-    }
-
-    /** The exec request fabric8 sends, its arguments encoded the way fabric8 encodes them. */
-    private static String execPath(String pod, String container, List<String> command) {
-        URLUtils.URLBuilder url = new URLUtils.URLBuilder("http://mock/api/v1/namespaces/" + NS + "/pods/" + pod
-                + "/exec");
-        command.forEach(c -> url.addQueryParameter("command", c));
-        return url.addQueryParameter("container", container).addQueryParameter("stdout", "true")
-                .addQueryParameter("stderr", "true").build().getFile();
+        airflow.expectExec(pod, container, command, messages);
     }
 
     /** What the look at the pod's processes answers: once {@code first}, then always {@code then}. */
     private void expectProcessChecks(String first, String then) {
-        String path = execPath("af-api-server-0", "api-server", List.of("sh", "-c", DowngradeProcess.SCRIPT));
+        String path = airflow.execPath("af-api-server-0", "api-server",
+                List.of("sh", "-c", DowngradeProcess.SCRIPT));
         server.expect().get().withPath(path).andUpgradeToWebSocket().open(new OutputStreamMessage(first),
                 new StatusStreamMessage(0)).done().once();
         server.expect().get().withPath(path).andUpgradeToWebSocket().open(new OutputStreamMessage(then),
@@ -538,29 +525,11 @@ class KubernetesIT {
     }
 
     private Pod pod(String name, String component, boolean ready, String image, String release) {
-        Pod pod = new PodBuilder()
-                .withNewMetadata().withName(name).withNamespace(NS)
-                .addToLabels("release", release).addToLabels("component", component).addToLabels("tier", "airflow")
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer().withName(component).withImage(image).endContainer()
-                .addNewContainer().withName("git-sync").withImage("registry.k8s.io/git-sync:v4.1.0").endContainer()
-                .endSpec()
-                .withNewStatus().withPhase("Running")
-                .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
-                .endStatus()
-                .build();
-        return client.pods().inNamespace(NS).resource(pod).createOr(existing -> existing.update());
+        return airflow.pod(name, component, ready, image, release);
     }
 
     private void deployment(String name, String component, Integer replicas, Integer statusReplicas, String release) {
-        Deployment d = new DeploymentBuilder()
-                .withNewMetadata().withName(name).withNamespace(NS)
-                .addToLabels("release", release).addToLabels("component", component).endMetadata()
-                .withNewSpec().withReplicas(replicas).endSpec()
-                .withNewStatus().withReplicas(statusReplicas).endStatus()
-                .build();
-        client.apps().deployments().inNamespace(NS).resource(d).create();
+        airflow.deployment(name, component, replicas, statusReplicas, release);
     }
 
     private void statefulSet(String name, String component, int replicas) {
@@ -573,7 +542,7 @@ class KubernetesIT {
     }
 
     private Deployment deployment(String name) {
-        return client.apps().deployments().inNamespace(NS).withName(name).get();
+        return airflow.deployment(name);
     }
 
     private StatefulSet statefulSet(String name) {
