@@ -21,8 +21,10 @@ final class ClusterOptions {
             description = "The label that names a workload's component (default: ${DEFAULT-VALUE}).")
     String componentLabel;
 
-    @Option(names = "--pod-timeout", paramLabel = "SECONDS", defaultValue = "300",
-            description = "How long to wait for a Ready pod and for scaled pods to stop (default: ${DEFAULT-VALUE}).")
+    /** The official chart gives Celery workers 600 s to finish their tasks; a minute more to see them gone. */
+    @Option(names = "--pod-timeout", paramLabel = "SECONDS", defaultValue = "660",
+            description = "How long to wait for a Ready pod and for scaled pods (and running task pods) to stop"
+                    + " (default: ${DEFAULT-VALUE}).")
     long podTimeoutSeconds;
 
     /** Connects with the in-cluster service account or the local kubeconfig. */

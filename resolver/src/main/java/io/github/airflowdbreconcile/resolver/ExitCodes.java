@@ -21,6 +21,11 @@ public final class ExitCodes {
     public static final int IMPOSSIBLE = 5;
     /** The database or a pod did not answer in time. */
     public static final int TIMEOUT = 6;
+    /**
+     * The downgrade may still run in the pod, or it ended neither at the target nor where it began: the writers stay
+     * at 0 and the message says how to finish by hand.
+     */
+    public static final int WRITERS_LEFT_STOPPED = 7;
 
     private ExitCodes() {}
 
@@ -31,6 +36,7 @@ public final class ExitCodes {
             case UNKNOWN_REVISION -> UNKNOWN_REVISION;
             case IMPOSSIBLE, UNKNOWN_VERSION -> IMPOSSIBLE;
             case TIMEOUT -> TIMEOUT;
+            case WRITERS_LEFT_STOPPED -> WRITERS_LEFT_STOPPED;
             default -> FAILURE;
         };
     }
@@ -48,6 +54,8 @@ public final class ExitCodes {
         list.put(Integer.toString(IMPOSSIBLE), "impossible: target below the floor, running release without"
                 + " `airflow db downgrade`, diverged or several heads, target version not in the map");
         list.put(Integer.toString(TIMEOUT), "timed out waiting for the database, a pod or the command");
+        list.put(Integer.toString(WRITERS_LEFT_STOPPED), "the downgrade may still run or stopped half-way: the writers"
+                + " stay at 0; finish by hand as the message says");
         return list;
     }
 }

@@ -93,10 +93,10 @@ final class RunCommand extends DecideCommand {
                     + locked.revisionsToUndo().size() + " revisions)");
             withExecutor(map, metadata, executor -> {
                 try {
-                    executor.downgrade(locked, () -> verify(locking, lock, locked));
+                    executor.downgrade(locked, () -> stateAfterDowngrade(locking, lock));
                 } catch (ReconcileException e) {
                     reportState(locking);
-                    throw e;
+                    throw lock.held() ? e : lockLost(e);
                 }
             });
             log().info("done: the database is at Airflow " + locked.targetVersion() + "'s head "
@@ -143,23 +143,23 @@ final class RunCommand extends DecideCommand {
     }
 
     /**
-     * Reads alembic_version on a new session: the lock's session sat idle for as long as the downgrade ran and may
-     * have died meanwhile (and the lock with it). Only the target's head counts as success, whatever became of the lock.
+     * alembic_version after the downgrade, read on a new session: the lock's session sat idle for as long as the
+     * downgrade ran and may have died meanwhile (and the lock with it). The executor decides what it means; only the
+     * target's head counts as success, whatever became of the lock.
      */
-    private void verify(Database db, AdvisoryLock lock, Plan plan) {
-        boolean lockLost = !lock.held();
-        if (lockLost) {
+    private CurrentState stateAfterDowngrade(Database db, AdvisoryLock lock) {
+        if (!lock.held()) {
             log().info("the session that held the reconcile lock ended while the downgrade ran (a dropped connection"
                     + " or a terminated backend), so another run was not kept out; checking alembic_version on a new"
                     + " connection");
         }
-        CurrentState after = db.readState();
-        if (!plan.targetRevision().equals(after.revision())) {
-            throw new ReconcileException(ErrorCode.EXECUTION_FAILED, "after the downgrade alembic_version holds "
-                    + after.describeRows() + ", not Airflow " + plan.targetVersion() + "'s head "
-                    + plan.targetRevision() + (lockLost ? ", and the reconcile lock was lost while it ran" : "")
-                    + ": inspect the database");
-        }
+        return db.readState();
+    }
+
+    /** A failure while the lock was lost: another run may have changed the database too. */
+    private static ReconcileException lockLost(ReconcileException failure) {
+        return new ReconcileException(failure.code(), failure.getMessage() + "; the reconcile lock was lost while the"
+                + " downgrade ran", failure);
     }
 
     /** After a failure, what the schema is now is the first thing an operator needs; the lock's session may be gone. */

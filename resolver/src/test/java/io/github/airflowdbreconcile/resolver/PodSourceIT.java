@@ -41,8 +41,8 @@ class PodSourceIT {
     }
 
     private void apiServerRuns(String image) {
-        client.pods().inNamespace("airflow").resource(TestPods.ready("af-api-server-0", "af", "api-server", image))
-                .create();
+        client.pods().inNamespace("airflow").resource(MockAirflow.runningPod("af-api-server-0", "api-server", true,
+                image, "af")).create();
     }
 
     private CliRun decide(String command) {

@@ -191,7 +191,17 @@ class ReconcileCliTest {
     void shouldDocumentTheExitCodesInHelp() {
         CliRun run = CliRun.of("run", "--help");
         assertEquals(0, run.exit());
-        assertTrue(run.out().contains("Exit codes:") && run.out().contains("6   timed out"), run.out());
+        assertTrue(run.out().contains("Exit codes:") && run.out().contains("6   timed out")
+                && run.out().contains("7   the downgrade may still run"), run.out());
+    }
+
+    @Test
+    void shouldWaitLongerForStoppedPodsThanTheOfficialChartGivesCeleryWorkersToFinish() {
+        for (String command : List.of("run", "restore")) {
+            String timeout = ReconcileCli.cli().getSubcommands().get(command).getCommandSpec()
+                    .findOption("--pod-timeout").defaultValue();
+            assertTrue(Integer.parseInt(timeout) > 600, command + " --pod-timeout defaults to " + timeout);
+        }
     }
 
     @Test

@@ -219,7 +219,8 @@ class ResolverDatabaseIT {
         CliRun run = runLocal(FakeAirflow.script(dir, TERMINATE_LOCK_SESSION), true);
         assertEquals(ExitCodes.FAILURE, run.exit());
         assertTrue(run.err().contains("airflow-db-reconcile: after the downgrade alembic_version holds 'r310', not"
-                + " Airflow 3.0.6's head r306, and the reconcile lock was lost while it ran"), run.err());
+                + " Airflow 3.0.6's head r306: inspect the database; the reconcile lock was lost while the downgrade"
+                + " ran"), run.err());
         assertEquals(TestMaps.R310, pg.revision());
     }
 

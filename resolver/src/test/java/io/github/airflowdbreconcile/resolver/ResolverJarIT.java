@@ -2,13 +2,21 @@ package io.github.airflowdbreconcile.resolver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.PodListBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.server.mock.OutputStreamMessage;
+import io.fabric8.kubernetes.client.server.mock.StatusStreamMessage;
+import io.github.airflowdbreconcile.resolver.internal.Workloads;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +35,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The shaded jar as the chart and scripts run it: java -jar, URL from the environment, in-cluster-like config. */
+@EnableKubernetesMockClient(https = false, crud = true)
 class ResolverJarIT {
     private static final Path JAR = Path.of("target", "resolver.jar");
+    /** The exit status of a JVM that SIGTERM ended: 128 + 15. */
+    private static final int SIGTERM_EXIT = 143;
     @RegisterExtension
     @Order(1)
     static final PostgresServer pg = PostgresServer.perClass();
@@ -38,16 +50,29 @@ class ResolverJarIT {
     @TempDir
     Path dir;
 
+    KubernetesMockServer server;
+    KubernetesClient client;
+
     private record Result(int exit, String out, String err) {}
 
-    private static Result java(Map<String, String> env, String... args) throws Exception {
+    /** {@code java -jar resolver.jar args} with {@code env} added to this JVM's environment. */
+    private static ProcessBuilder jar(Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
-        builder.redirectError(ProcessBuilder.Redirect.PIPE);
-        Process process = builder.start();
+        return builder;
+    }
+
+    /** The environment that points fabric8 at a mock API server, as the in-cluster config would at the real one. */
+    private static Map<String, String> mockCluster(KubernetesMockServer server) {
+        return Map.of("KUBERNETES_MASTER", "http://localhost:" + server.getPort(), "KUBERNETES_AUTH_TRYKUBECONFIG",
+                "false", "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+    }
+
+    private static Result java(Map<String, String> env, String... args) throws Exception {
+        Process process = jar(env, args).redirectError(ProcessBuilder.Redirect.PIPE).start();
         byte[] out = process.getInputStream().readAllBytes();
         byte[] err = process.getErrorStream().readAllBytes();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
@@ -151,12 +176,10 @@ class ResolverJarIT {
         server.init();
         try {
             server.expect().get().withPath("/api/v1/namespaces/airflow/pods?labelSelector=release%3Daf")
-                    .andReturn(200, new PodListBuilder().addToItems(TestPods.ready("af-api-server-0", "af",
-                            "api-server", "apache/airflow:3.0.6")).build())
+                    .andReturn(200, new PodListBuilder().addToItems(MockAirflow.runningPod("af-api-server-0",
+                            "api-server", true, "apache/airflow:3.0.6", "af")).build())
                     .always();
-            Result result = java(Map.of("KUBERNETES_MASTER", "http://localhost:" + server.getPort(),
-                    "KUBERNETES_AUTH_TRYKUBECONFIG", "false", "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false"),
-                    "plan", "--map", TestMaps.realisticFile(dir).toString(), "--target-version", "3.0.6",
+            Result result = java(mockCluster(server), "plan", "--map", TestMaps.realisticFile(dir).toString(), "--target-version", "3.0.6",
                     "--source", "running-pod-image", "--namespace", "airflow", "--release", "af", "--output", "json");
             assertEquals(0, result.exit(), result.err());
             JsonNode plan = new ObjectMapper().readTree(result.out());
@@ -168,11 +191,76 @@ class ResolverJarIT {
     }
 
     @Test
+    void shouldRestoreTheWritersWhenStoppedBeforeTheDowngradeStarted() throws Exception {
+        MockAirflow airflow = downgradeToRun();
+        airflow.pod("af-scheduler-abc", "scheduler", true, "apache/airflow:3.1.1", "af");
+        Process run = startDowngrade();
+        String err = stopOnce(run, "scaled deployment/af-scheduler from 2 to 0");
+
+        assertEquals(SIGTERM_EXIT, run.exitValue(), err);
+        assertTrue(err.contains("stopped from outside before the downgrade started")
+                && err.contains("scaled deployment/af-scheduler back to 2"), err);
+        assertEquals(2, airflow.deployment("af-scheduler").getSpec().getReplicas());
+        assertNull(airflow.deployment("af-scheduler").getMetadata().getAnnotations().get(Workloads.ANNOTATION));
+    }
+
+    @Test
+    void shouldLeaveTheWritersStoppedAndSayWhatIsLeftWhenStoppedWhileTheDowngradeRuns() throws Exception {
+        MockAirflow airflow = downgradeToRun();
+        airflow.expectExec("af-api-server-0", "api-server", List.of("airflow", "db", "downgrade", "--to-revision",
+                TestMaps.R306, "--yes"), new OutputStreamMessage("Downgrading\n"),
+                MockAirflow.late(new StatusStreamMessage(0), 15_000));
+        Process run = startDowngrade();
+        String err = stopOnce(run, "Downgrading");
+
+        assertEquals(SIGTERM_EXIT, run.exitValue(), err);
+        assertTrue(err.contains("stopped from outside while `airflow db downgrade` ran in pod af-api-server-0")
+                && err.contains("left at 0 replicas: deployment/af-scheduler (recorded 2)")
+                && err.contains("airflow-db-reconcile restore --namespace airflow --release af"), err);
+        assertEquals(0, airflow.deployment("af-scheduler").getSpec().getReplicas());
+        assertEquals("2", airflow.deployment("af-scheduler").getMetadata().getAnnotations()
+                .get(Workloads.ANNOTATION));
+    }
+
+    /** A 3.1.1 release with a scheduler, over a database at 3.1.1's head, to be taken down to 3.0.6. */
+    private MockAirflow downgradeToRun() {
+        pg.alembicVersion(TestMaps.R310);
+        MockAirflow airflow = new MockAirflow(server, client, "airflow");
+        airflow.pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1", "af");
+        airflow.deployment("af-scheduler", "scheduler", 2, 2, "af");
+        return airflow;
+    }
+
+    private Process startDowngrade() throws IOException {
+        Map<String, String> env = new HashMap<>(mockCluster(server));
+        env.put("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", pg.sqlAlchemyUrl());
+        return jar(env, "run", "--map", TestMaps.realisticFile(dir).toString(), "--target-version", "3.0.6",
+                "--db-url-env", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "--allow-downgrade", "--namespace", "airflow",
+                "--release", "af", "--pod-timeout", "60", "--exec-timeout", "60")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /** Sends SIGTERM once {@code line} shows on stderr, as a deleted Job does, and returns all of stderr. */
+    private static String stopOnce(Process run, String line) throws Exception {
+        StringBuilder err = new StringBuilder();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(run.getErrorStream(),
+                StandardCharsets.UTF_8))) {
+            for (String read = reader.readLine(); read != null; read = reader.readLine()) {
+                err.append(read).append('\n');
+                if (read.contains(line) && run.isAlive()) {
+                    run.toHandle().destroy(); // SIGTERM; Process.destroy would also close the stream read here
+                }
+            }
+        }
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS), err.toString());
+        return err.toString();
+    }
+
+    @Test
     void shouldServeUntilStopped() throws Exception {
         pg.alembicVersion(TestMaps.R306);
         int port = PostgresServer.freePort();
-        Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString(), "serve", "--map", TestMaps.realisticFile(dir).toString(), "--db-url",
+        Process serve = jar(Map.of(), "serve", "--map", TestMaps.realisticFile(dir).toString(), "--db-url",
                 pg.sqlAlchemyUrl(), "--port", Integer.toString(port), "--bind", "127.0.0.1")
                 .redirectErrorStream(true).start();
         try {

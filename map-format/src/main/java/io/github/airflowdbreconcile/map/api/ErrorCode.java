@@ -19,5 +19,6 @@ public enum ErrorCode {
     DATABASE,
     KUBERNETES,
     EXECUTION_FAILED,
+    WRITERS_LEFT_STOPPED,
     INTERNAL
 }

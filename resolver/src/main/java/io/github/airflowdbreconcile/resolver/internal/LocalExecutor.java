@@ -2,6 +2,7 @@ package io.github.airflowdbreconcile.resolver.internal;
 
 import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.ReconcileException;
+import io.github.airflowdbreconcile.resolver.api.CurrentState;
 import io.github.airflowdbreconcile.resolver.api.Plan;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** Runs the downgrade with an Airflow installed on this machine (VMs, Docker Compose): nothing to quiesce. */
 public final class LocalExecutor implements Executor {
@@ -33,7 +35,7 @@ public final class LocalExecutor implements Executor {
     }
 
     @Override
-    public void downgrade(Plan plan, Runnable verify) {
+    public void downgrade(Plan plan, Supplier<CurrentState> schema) {
         List<String> command = Executor.downgradeCommand(airflow, plan);
         log.info("running " + String.join(" ", command));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -69,7 +71,7 @@ public final class LocalExecutor implements Executor {
             throw new ReconcileException(ErrorCode.EXECUTION_FAILED, String.join(" ", command) + " exited " + exit
                     + ": see its output above");
         }
-        verify.run();
+        Executor.verify(plan, schema.get());
     }
 
     private void copyLines(Process process) {

@@ -16,20 +16,36 @@ import java.util.concurrent.TimeoutException;
 
 /** Runs a command in a pod's container, streaming its output, and fails when it exits non-zero. */
 public final class PodExec {
-    private final Cluster cluster;
+    private static final int SHOWN_LENGTH = 60;
 
-    public PodExec(Cluster cluster) {
+    /** How the command's stream ended, as far as this side can tell. */
+    public enum Ending {
+        /** The command exited 0. */
+        EXITED,
+        /**
+         * The stream ended without an exit status: the connection dropped, the pod went away, or the status frame raced
+         * the close (fabric8 6.x can lose it). The command may still run in the pod.
+         */
+        NO_STATUS,
+        /** The timeout passed first; the command may still run in the pod. */
+        TIMED_OUT
+    }
+
+    private final Cluster cluster;
+    private final Log log;
+
+    public PodExec(Cluster cluster, Log log) {
         this.cluster = cluster;
+        this.log = log;
     }
 
     /**
-     * Runs {@code command}; its stdout and stderr go to {@code out} as they arrive. Returns true when it exited 0, and
-     * false when the stream ended without an exit status: the connection dropped, the pod went away, or the status
-     * frame raced the close (fabric8 6.x can lose it), so the caller must check the outcome another way.
+     * Runs {@code command}; its stdout and stderr go to {@code out} as they arrive. Fails (EXECUTION_FAILED) when it
+     * exited non-zero or could not start, the two endings after which it surely does not run.
      */
-    public boolean run(Pod pod, String container, List<String> command, OutputStream out, Duration timeout) {
+    public Ending run(Pod pod, String container, List<String> command, OutputStream out, Duration timeout) {
         String name = pod.getMetadata().getName();
-        String shown = String.join(" ", command) + " in pod " + name;
+        String shown = shown(command) + " in pod " + name;
         OutputStream sink = new KeepOpen(out);
         Integer exit;
         try (ExecWatch watch = cluster.client().pods().inNamespace(cluster.namespace()).withName(name)
@@ -39,28 +55,35 @@ public final class PodExec {
                 .exec(command.toArray(String[]::new))) {
             exit = watch.exitCode().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new ReconcileException(ErrorCode.TIMEOUT, shown + " did not finish within " + timeout.toSeconds()
-                    + " s; it may still run there: check alembic_version before anything else, or raise"
-                    + " --exec-timeout", e);
+            return Ending.TIMED_OUT;
         } catch (ExecutionException e) {
-            throw new ReconcileException(ErrorCode.EXECUTION_FAILED, shown + " failed: " + Database.oneLine(
-                    e.getCause()) + ": the pod may be gone; check alembic_version and run again", e.getCause());
+            log.info("the exec stream of pod " + name + " failed: " + Database.oneLine(e.getCause()));
+            return Ending.NO_STATUS;
         } catch (KubernetesClientException e) {
+            // Thrown while the API server sets the stream up, before the kubelet starts anything.
             throw new ReconcileException(ErrorCode.EXECUTION_FAILED, shown + " could not start: "
                     + Cluster.reason(e) + ": the pod may be gone; run again to pick another", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ReconcileException(ErrorCode.EXECUTION_FAILED, "interrupted while " + shown + " ran", e);
+            return Ending.NO_STATUS;
         }
         if (exit == null) {
-            return false;
+            return Ending.NO_STATUS;
         }
         if (exit != 0) {
             throw new ReconcileException(ErrorCode.EXECUTION_FAILED, shown + (exit < 0
                     ? " ended with a status that carries no exit code" : " exited " + exit)
                     + ": see its output above");
         }
-        return true;
+        return Ending.EXITED;
+    }
+
+    /** The command on one short line: a script passed as an argument can span many. */
+    private static String shown(List<String> command) {
+        String joined = String.join(" ", command);
+        String first = joined.lines().findFirst().orElse("");
+        return first.length() > SHOWN_LENGTH || !first.equals(joined)
+                ? first.substring(0, Math.min(first.length(), SHOWN_LENGTH)) + "..." : joined;
     }
 
     /** The job's own stream must outlive the exec. */

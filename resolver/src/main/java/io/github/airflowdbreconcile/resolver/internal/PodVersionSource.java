@@ -27,7 +27,7 @@ public final class PodVersionSource {
         this.cluster = cluster;
         this.map = map;
         this.finder = new PodFinder(cluster, podTimeout, log);
-        this.exec = new PodExec(cluster);
+        this.exec = new PodExec(cluster, log);
         this.execTimeout = execTimeout;
         this.log = log;
     }
@@ -44,10 +44,14 @@ public final class PodVersionSource {
     public CurrentState fromExec() {
         Pod pod = finder.find(p -> true, "");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        boolean exited = exec.run(pod, finder.container(pod), List.of("airflow", "version"), out, execTimeout);
+        PodExec.Ending ending = exec.run(pod, finder.container(pod), List.of("airflow", "version"), out, execTimeout);
+        if (ending == PodExec.Ending.TIMED_OUT) {
+            throw new ReconcileException(ErrorCode.TIMEOUT, "`airflow version` in pod " + pod.getMetadata().getName()
+                    + " did not finish within " + execTimeout.toSeconds() + " s: raise --exec-timeout");
+        }
         // Without an exit status only a complete version line counts, which fromVersionOutput insists on anyway.
         AirflowVersion version = AirflowVersions.fromVersionOutput(out.toString(StandardCharsets.UTF_8));
-        if (!exited) {
+        if (ending == PodExec.Ending.NO_STATUS) {
             log.debug("`airflow version` in pod " + pod.getMetadata().getName() + " ended without an exit status");
         }
         return headOf(version, "`airflow version` in pod " + pod.getMetadata().getName());

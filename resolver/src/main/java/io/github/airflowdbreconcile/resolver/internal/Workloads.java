@@ -3,6 +3,8 @@ package io.github.airflowdbreconcile.resolver.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -16,6 +18,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The release's DB writers (scheduler, triggerer, dag-processor, worker). Quiescing scales them to 0 and records
@@ -26,6 +29,7 @@ public final class Workloads {
     public static final String ANNOTATION = "airflow-db-reconcile.io/previous-replicas";
     public static final List<String> WRITERS = List.of("scheduler", "triggerer", "dag-processor", "worker");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long DEFAULT_GRACE_SECONDS = 30;
 
     private final Cluster cluster;
     private final Log log;
@@ -35,8 +39,12 @@ public final class Workloads {
         this.log = log;
     }
 
-    /** One Deployment or StatefulSet as it stands. */
-    public record Workload(String kind, String name, Integer replicas, Integer statusReplicas, String recorded) {
+    /**
+     * One Deployment or StatefulSet as it stands. {@code stopSeconds}: how long Kubernetes may take to stop its pods,
+     * their terminationGracePeriodSeconds, once per pod for a StatefulSet that stops them one after the other.
+     */
+    public record Workload(String kind, String name, Integer replicas, Integer statusReplicas, String recorded,
+                           long stopSeconds) {
         String label() {
             return kind + "/" + name;
         }
@@ -75,15 +83,20 @@ public final class Workloads {
                     continue;
                 }
                 found.add(new Workload("deployment", d.getMetadata().getName(), d.getSpec().getReplicas(),
-                        d.getStatus() == null ? null : d.getStatus().getReplicas(), recorded(d)));
+                        d.getStatus() == null ? null : d.getStatus().getReplicas(), recorded(d),
+                        graceSeconds(d.getSpec().getTemplate())));
             }
             for (StatefulSet s : cluster.client().apps().statefulSets().inNamespace(cluster.namespace())
                     .withLabel(Cluster.RELEASE_LABEL, cluster.release()).list().getItems()) {
                 if (!components.contains(cluster.component(s))) {
                     continue;
                 }
-                found.add(new Workload("statefulset", s.getMetadata().getName(), s.getSpec().getReplicas(),
-                        s.getStatus() == null ? null : s.getStatus().getReplicas(), recorded(s)));
+                Integer running = s.getStatus() == null ? null : s.getStatus().getReplicas();
+                // OrderedReady, the default, stops one pod after the other, each within its grace period.
+                long pods = "Parallel".equals(s.getSpec().getPodManagementPolicy()) || running == null ? 1
+                        : Math.max(1, running);
+                found.add(new Workload("statefulset", s.getMetadata().getName(), s.getSpec().getReplicas(), running,
+                        recorded(s), pods * graceSeconds(s.getSpec().getTemplate())));
             }
         } catch (KubernetesClientException e) {
             throw cluster.failure("listing the release's workloads", e);
@@ -92,10 +105,25 @@ public final class Workloads {
         return found;
     }
 
-    /** Scales the writers among {@code components} to 0 and waits until their pods are gone. */
-    public List<Workload> quiesce(Collection<String> components, Duration timeout) {
+    /**
+     * Scales the writers among {@code components} to 0 and waits until their pods are gone, task pods of the
+     * KubernetesExecutor among them: they write to the database too, and killing them would kill running tasks, so
+     * the wait lets them end, up to the timeout. Each scaling goes through {@code change}, which can hold it back
+     * (a shutdown hook that has taken over).
+     */
+    public List<Workload> quiesce(Collection<String> components, Duration timeout, Consumer<Runnable> change) {
         List<Workload> workloads = list(components);
+        List<String> tasks = taskPods(runningPods(components));
+        if (!tasks.isEmpty()) {
+            log.info("task pods of the KubernetesExecutor run: " + String.join(", ", tasks) + "; waiting up to "
+                    + timeout.toSeconds() + " s for their tasks to end once the scheduler is stopped (none is killed)");
+        }
         for (Workload w : workloads) {
+            if (w.stopSeconds() > timeout.toSeconds()) {
+                log.info(w.label() + " may take up to " + w.stopSeconds() + " s to stop its pods (their"
+                        + " terminationGracePeriodSeconds), longer than the " + timeout.toSeconds() + " s this job"
+                        + " waits: raise --pod-timeout if they outlast it");
+            }
             int previous = w.previous();
             if (w.recorded() != null) {
                 log.info(w.label() + " is still quiesced by an earlier run; keeping its recorded count " + previous);
@@ -103,7 +131,7 @@ public final class Workloads {
             ObjectNode patch = JSON.createObjectNode();
             patch.putObject("metadata").putObject("annotations").put(ANNOTATION, Integer.toString(previous));
             patch.putObject("spec").put("replicas", 0);
-            patch(w, patch);
+            change.accept(() -> patch(w, patch));
             log.info("scaled " + w.label() + " from " + previous + " to 0");
         }
         if (!workloads.isEmpty()) {
@@ -166,29 +194,64 @@ public final class Workloads {
 
     private void awaitNoPods(Collection<String> components, Duration timeout) {
         Backoff backoff = Backoff.within(timeout);
-        List<String> left;
+        List<Pod> left;
         do {
-            try {
-                left = cluster.client().pods().inNamespace(cluster.namespace())
-                        .withLabel(Cluster.RELEASE_LABEL, cluster.release())
-                        .list().getItems().stream()
-                        .filter(p -> components.contains(cluster.component(p)))
-                        .filter(p -> p.getStatus() == null || !List.of("Succeeded", "Failed")
-                                .contains(p.getStatus().getPhase()))
-                        .map(p -> p.getMetadata().getName())
-                        .sorted()
-                        .toList();
-            } catch (KubernetesClientException e) {
-                throw cluster.failure("listing pods", e);
-            }
+            left = runningPods(components);
             if (left.isEmpty()) {
                 return;
             }
-            log.debug("waiting for " + left.size() + " pod(s) to stop: " + String.join(", ", left));
+            log.debug("waiting for " + left.size() + " pod(s) to stop: " + String.join(", ", names(left)));
         } while (backoff.pause());
-        throw new ReconcileException(ErrorCode.TIMEOUT, "pods " + String.join(", ", left) + " still run "
+        List<String> tasks = taskPods(left);
+        List<String> others = names(left).stream().filter(p -> !tasks.contains(p)).toList();
+        String stopped = others.isEmpty() ? "" : "pods " + String.join(", ", others) + " still run "
                 + timeout.toSeconds() + " s after scaling to 0: check what keeps them (a KEDA ScaledObject, a"
-                + " finalizer) or raise --pod-timeout");
+                + " finalizer) or raise --pod-timeout";
+        if (tasks.isEmpty()) {
+            throw new ReconcileException(ErrorCode.TIMEOUT, stopped);
+        }
+        throw new ReconcileException(ErrorCode.TIMEOUT, "task pods " + String.join(", ", tasks) + " of the"
+                + " KubernetesExecutor still run " + timeout.toSeconds() + " s after the scheduler stopped: their"
+                + " tasks have not ended; let them end (or delete the pods, which kills the tasks) and run again, or"
+                + " raise --pod-timeout" + (stopped.isEmpty() ? "" : "; " + stopped));
+    }
+
+    /** The release's pods of {@code components} that have not ended, by name. */
+    private List<Pod> runningPods(Collection<String> components) {
+        try {
+            return cluster.client().pods().inNamespace(cluster.namespace())
+                    .withLabel(Cluster.RELEASE_LABEL, cluster.release())
+                    .list().getItems().stream()
+                    .filter(p -> components.contains(cluster.component(p)))
+                    .filter(p -> p.getStatus() == null || !List.of("Succeeded", "Failed")
+                            .contains(p.getStatus().getPhase()))
+                    .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+                    .toList();
+        } catch (KubernetesClientException e) {
+            throw cluster.failure("listing pods", e);
+        }
+    }
+
+    /**
+     * The names of the task pods among {@code pods}: workers (in the official chart's pod template) that no controller
+     * owns. The KubernetesExecutor starts one per task; scaling a workload stops none of them.
+     */
+    private List<String> taskPods(List<Pod> pods) {
+        return names(pods.stream().filter(p -> "worker".equals(cluster.component(p)))
+                .filter(p -> p.getMetadata().getOwnerReferences() == null || p.getMetadata().getOwnerReferences()
+                        .stream().noneMatch(o -> Boolean.TRUE.equals(o.getController())))
+                .toList());
+    }
+
+    private static List<String> names(List<Pod> pods) {
+        return pods.stream().map(p -> p.getMetadata().getName()).toList();
+    }
+
+    /** The pods' terminationGracePeriodSeconds, Kubernetes' default when the template sets none. */
+    private static long graceSeconds(PodTemplateSpec template) {
+        Long grace = template == null || template.getSpec() == null ? null
+                : template.getSpec().getTerminationGracePeriodSeconds();
+        return grace != null ? grace : DEFAULT_GRACE_SECONDS;
     }
 
     private static String recorded(HasMetadata object) {

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.client.server.mock.OutputStreamMessage;
 import io.fabric8.kubernetes.client.server.mock.StatusStreamMessage;
 import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.ReconcileException;
+import io.github.airflowdbreconcile.resolver.MockAirflow;
 import io.github.airflowdbreconcile.resolver.PostgresServer;
 import io.github.airflowdbreconcile.resolver.TestMaps;
 import io.github.airflowdbreconcile.resolver.api.CurrentState;
@@ -30,8 +31,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,11 +49,13 @@ class KubernetesIT {
     private final StringWriter logged = new StringWriter();
     private Log log;
     private Cluster cluster;
+    private MockAirflow airflow;
 
     @BeforeEach
     void setUp() {
         log = new Log(new PrintWriter(logged, true), true);
         cluster = new Cluster(client, NS, RELEASE, "component");
+        airflow = new MockAirflow(server, client, NS);
     }
 
     private String logged() {
@@ -117,7 +120,7 @@ class KubernetesIT {
         deployment("other-scheduler", "scheduler", 1, 1, "other");
         Workloads workloads = new Workloads(cluster, log);
 
-        workloads.quiesce(Workloads.WRITERS, SHORT);
+        workloads.quiesce(Workloads.WRITERS, SHORT, Runnable::run);
 
         assertEquals(0, deployment("af-scheduler").getSpec().getReplicas());
         assertEquals("2", deployment("af-scheduler").getMetadata().getAnnotations().get(Workloads.ANNOTATION));
@@ -141,8 +144,8 @@ class KubernetesIT {
     void shouldKeepTheCountAnEarlierRunRecorded() {
         deployment("af-scheduler", "scheduler", 2, 2, RELEASE);
         Workloads workloads = new Workloads(cluster, log);
-        workloads.quiesce(Workloads.WRITERS, SHORT);
-        workloads.quiesce(Workloads.WRITERS, SHORT);
+        workloads.quiesce(Workloads.WRITERS, SHORT, Runnable::run);
+        workloads.quiesce(Workloads.WRITERS, SHORT, Runnable::run);
         assertEquals("2", deployment("af-scheduler").getMetadata().getAnnotations().get(Workloads.ANNOTATION));
         workloads.restore();
         assertEquals(2, deployment("af-scheduler").getSpec().getReplicas());
@@ -152,7 +155,7 @@ class KubernetesIT {
     void shouldLeaveAWorkloadThatHelmAlreadyScaledUp() {
         deployment("af-scheduler", "scheduler", 2, 2, RELEASE);
         Workloads workloads = new Workloads(cluster, log);
-        workloads.quiesce(Workloads.WRITERS, SHORT);
+        workloads.quiesce(Workloads.WRITERS, SHORT, Runnable::run);
         client.apps().deployments().inNamespace(NS).withName("af-scheduler").scale(5);
         workloads.restore();
         assertEquals(5, deployment("af-scheduler").getSpec().getReplicas());
@@ -164,9 +167,57 @@ class KubernetesIT {
         deployment("af-scheduler", "scheduler", 1, 1, RELEASE);
         pod("af-scheduler-abc", "scheduler", true, "apache/airflow:3.1.1");
         ReconcileException e = assertThrows(ReconcileException.class,
-                () -> new Workloads(cluster, log).quiesce(Workloads.WRITERS, SHORT));
+                () -> new Workloads(cluster, log).quiesce(Workloads.WRITERS, SHORT, Runnable::run));
         assertEquals(ErrorCode.TIMEOUT, e.code());
         assertTrue(e.getMessage().contains("af-scheduler-abc"), e.getMessage());
+    }
+
+    @Test
+    void shouldWaitForRunningTaskPodsAndNameThemWhenTheyOutlastTheWait() {
+        deployment("af-scheduler", "scheduler", 1, 1, RELEASE);
+        workerPod("af-task-abc", null);
+        workerPod("af-worker-0", "af-worker");
+
+        ReconcileException e = assertThrows(ReconcileException.class,
+                () -> new Workloads(cluster, log).quiesce(Workloads.WRITERS, SHORT, Runnable::run));
+
+        assertEquals(ErrorCode.TIMEOUT, e.code());
+        assertTrue(e.getMessage().startsWith("task pods af-task-abc of the KubernetesExecutor still run")
+                && e.getMessage().contains("pods af-worker-0 still run"), e.getMessage());
+        assertTrue(logged().indexOf("task pods of the KubernetesExecutor run: af-task-abc;")
+                < logged().indexOf("scaled deployment/af-scheduler"), logged());
+    }
+
+    @Test
+    void shouldGoOnOnceTheRunningTasksHaveEnded() throws Exception {
+        deployment("af-scheduler", "scheduler", 1, 1, RELEASE);
+        workerPod("af-task-abc", null);
+        Thread taskEnds = new Thread(() -> {
+            sleep(Duration.ofSeconds(1));
+            client.pods().inNamespace(NS).withName("af-task-abc").editStatus(p -> new PodBuilder(p).editStatus()
+                    .withPhase("Succeeded").endStatus().build());
+        });
+        taskEnds.start();
+
+        new Workloads(cluster, log).quiesce(Workloads.WRITERS, Duration.ofSeconds(30), Runnable::run);
+
+        taskEnds.join();
+        assertEquals(0, deployment("af-scheduler").getSpec().getReplicas());
+    }
+
+    @Test
+    void shouldSayWhenAWorkerMayTakeLongerToStopThanTheWait() {
+        client.apps().statefulSets().inNamespace(NS).resource(new StatefulSetBuilder()
+                .withNewMetadata().withName("af-worker").withNamespace(NS)
+                .addToLabels("release", RELEASE).addToLabels("component", "worker").endMetadata()
+                .withNewSpec().withReplicas(2).withNewTemplate().withNewSpec().withTerminationGracePeriodSeconds(600L)
+                .endSpec().endTemplate().endSpec()
+                .withNewStatus().withReplicas(2).endStatus()
+                .build()).create();
+
+        new Workloads(cluster, log).quiesce(Workloads.WRITERS, SHORT, Runnable::run);
+
+        assertTrue(logged().contains("statefulset/af-worker may take up to 1200 s to stop its pods"), logged());
     }
 
     // --- exec
@@ -174,18 +225,19 @@ class KubernetesIT {
     @Test
     void shouldStreamTheOutputOfACommandThatExitsZero() {
         Pod pod = pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
-        expectExec("af-api-server-0", "api-server", "airflow&command=version",
+        expectExec("af-api-server-0", "api-server", List.of("airflow", "version"),
                 new OutputStreamMessage("3.1.1\n"), new StatusStreamMessage(0));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new PodExec(cluster).run(pod, "api-server", List.of("airflow", "version"), out, Duration.ofSeconds(10));
+        assertEquals(PodExec.Ending.EXITED, podExec().run(pod, "api-server", List.of("airflow", "version"), out,
+                Duration.ofSeconds(10)));
         assertEquals("3.1.1\n", out.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void shouldFailOnANonZeroExit() {
         Pod pod = pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
-        expectExec("af-api-server-0", "api-server", "airflow&command=version", new StatusStreamMessage(2));
-        ReconcileException e = assertThrows(ReconcileException.class, () -> new PodExec(cluster).run(pod,
+        expectExec("af-api-server-0", "api-server", List.of("airflow", "version"), new StatusStreamMessage(2));
+        ReconcileException e = assertThrows(ReconcileException.class, () -> podExec().run(pod,
                 "api-server", List.of("airflow", "version"), new ByteArrayOutputStream(), Duration.ofSeconds(10)));
         assertEquals(ErrorCode.EXECUTION_FAILED, e.code());
         assertTrue(e.getMessage().contains("exited 2"), e.getMessage());
@@ -194,9 +246,9 @@ class KubernetesIT {
     @Test
     void shouldReportAStreamCutBeforeAnExitStatus() {
         Pod pod = pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
-        expectExec("af-api-server-0", "api-server", "airflow&command=version",
+        expectExec("af-api-server-0", "api-server", List.of("airflow", "version"),
                 new OutputStreamMessage("Running downgrade\n"));
-        assertFalse(new PodExec(cluster).run(pod, "api-server", List.of("airflow", "version"),
+        assertEquals(PodExec.Ending.NO_STATUS, podExec().run(pod, "api-server", List.of("airflow", "version"),
                 new ByteArrayOutputStream(), Duration.ofSeconds(10)));
     }
 
@@ -204,10 +256,44 @@ class KubernetesIT {
     void shouldFailWhenThePodVanishedBeforeTheExec() {
         Pod pod = pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
         client.pods().inNamespace(NS).withName("af-api-server-0").delete();
-        ReconcileException e = assertThrows(ReconcileException.class, () -> new PodExec(cluster).run(pod,
+        ReconcileException e = assertThrows(ReconcileException.class, () -> podExec().run(pod,
                 "api-server", List.of("airflow", "version"), new ByteArrayOutputStream(), Duration.ofSeconds(10)));
         assertEquals(ErrorCode.EXECUTION_FAILED, e.code());
         assertTrue(e.getMessage().contains("af-api-server-0"), e.getMessage());
+    }
+
+    // --- whether the downgrade still runs in its pod
+
+    @Test
+    void shouldSeeARunningDowngradeAmongThePodsProcesses() {
+        Pod pod = pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
+        expectProcessChecks("running 42: python /home/airflow/.local/bin/airflow db downgrade --yes\n"
+                + "airflow-db-reconcile-checked\n", "airflow-db-reconcile-checked\n");
+        DowngradeProcess processes = new DowngradeProcess(cluster, podExec());
+        DowngradeProcess.Check running = processes.check(pod, "api-server");
+        assertEquals(DowngradeProcess.State.RUNNING, running.state());
+        assertTrue(running.detail().contains("42: python"), running.detail());
+        assertEquals(DowngradeProcess.State.ENDED, processes.check(pod, "api-server").state());
+    }
+
+    @Test
+    void shouldConcludeNothingFromALookThatGaveNoAnswer() {
+        Pod pod = pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
+        expectProcessChecks("", "sh: 1: tr: not found\n");
+        DowngradeProcess processes = new DowngradeProcess(cluster, podExec());
+        assertEquals(DowngradeProcess.State.UNKNOWN, processes.check(pod, "api-server").state());
+        DowngradeProcess.Check broken = processes.check(pod, "api-server");
+        assertEquals(DowngradeProcess.State.UNKNOWN, broken.state());
+        assertTrue(broken.detail().contains("tr: not found"), broken.detail());
+    }
+
+    @Test
+    void shouldKnowThatNoDowngradeRunsInAPodThatIsGone() {
+        Pod pod = pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
+        client.pods().inNamespace(NS).withName("af-api-server-0").delete();
+        DowngradeProcess.Check check = new DowngradeProcess(cluster, podExec()).check(pod, "api-server");
+        assertEquals(DowngradeProcess.State.ENDED, check.state());
+        assertTrue(check.detail().contains("is gone"), check.detail());
     }
 
     // --- the downgrade and the pod sources
@@ -219,11 +305,9 @@ class KubernetesIT {
         expectExec("af-api-server-0", "api-server", downgradeCommand(),
                 new OutputStreamMessage("DB: postgresql://airflow:s3cret@db/airflow\nPerforming downgrade\n"),
                 new StatusStreamMessage(0));
-        AtomicBoolean verified = new AtomicBoolean();
 
-        executor().downgrade(downgradePlan(), () -> verified.set(true));
+        executor().downgrade(downgradePlan(), () -> CurrentState.at(TestMaps.R306, "test"));
 
-        assertTrue(verified.get());
         assertEquals(0, deployment("af-scheduler").getSpec().getReplicas());
         assertTrue(logged().contains("Performing downgrade"), logged());
         assertTrue(logged().contains("postgresql://airflow:***@db/airflow"), logged());
@@ -231,7 +315,7 @@ class KubernetesIT {
     }
 
     @Test
-    void shouldRestoreTheWritersWhenTheDowngradeFails() {
+    void shouldRestoreTheWritersWhenTheDowngradeFailsWithoutChangingTheSchema() {
         pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
         deployment("af-scheduler", "scheduler", 2, 2, RELEASE);
         expectExec("af-api-server-0", "api-server", downgradeCommand(), new StatusStreamMessage(1));
@@ -245,20 +329,74 @@ class KubernetesIT {
     }
 
     @Test
-    void shouldLetTheDatabaseDecideWhenTheStreamEndsWithoutAnExitStatus() {
+    void shouldLeaveTheWritersStoppedWhenTheDowngradeStoppedHalfWay() {
+        pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
+        deployment("af-scheduler", "scheduler", 2, 2, RELEASE);
+        expectExec("af-api-server-0", "api-server", downgradeCommand(), new StatusStreamMessage(1));
+
+        ReconcileException e = assertThrows(ReconcileException.class,
+                () -> executor().downgrade(downgradePlan(), () -> CurrentState.at(TestMaps.R310A, "test")));
+
+        assertEquals(ErrorCode.WRITERS_LEFT_STOPPED, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("exited 1") && e.getMessage().contains("'r310a'"), e.getMessage());
+        assertLeftStopped();
+    }
+
+    @Test
+    void shouldWaitUntilTheDowngradeHasEndedWhenTheStreamLostItsExitStatus() {
         pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
         deployment("af-scheduler", "scheduler", 2, 2, RELEASE);
         expectExec("af-api-server-0", "api-server", downgradeCommand(), new OutputStreamMessage("Downgrading\n"));
-        AtomicBoolean verified = new AtomicBoolean();
+        expectProcessChecks("running 42: python airflow db downgrade\nairflow-db-reconcile-checked\n",
+                "airflow-db-reconcile-checked\n");
+        List<String> logWhenRead = new ArrayList<>();
 
-        executor().downgrade(downgradePlan(), () -> verified.set(true));
+        executor().downgrade(downgradePlan(), () -> {
+            logWhenRead.add(logged());
+            return CurrentState.at(TestMaps.R306, "test");
+        });
 
-        assertTrue(verified.get());
-        assertTrue(logged().contains("ended without an exit status"), logged());
+        assertEquals(1, logWhenRead.size());
+        assertTrue(logWhenRead.get(0).contains("still runs process 42")
+                && logWhenRead.get(0).contains("no `airflow db downgrade` runs in pod af-api-server-0 any more"),
+                logWhenRead.get(0));
         assertEquals(0, deployment("af-scheduler").getSpec().getReplicas());
-        assertThrows(ReconcileException.class,
-                () -> executor().downgrade(downgradePlan(), KubernetesIT::schemaUnchanged));
-        assertEquals(2, deployment("af-scheduler").getSpec().getReplicas());
+    }
+
+    @Test
+    void shouldLeaveTheWritersStoppedWhileADowngradeThatLostItsStreamStillRuns() {
+        pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
+        deployment("af-scheduler", "scheduler", 2, 2, RELEASE);
+        expectExec("af-api-server-0", "api-server", downgradeCommand(), new OutputStreamMessage("Downgrading\n"));
+        String running = "running 42: python airflow db downgrade\nairflow-db-reconcile-checked\n";
+        expectProcessChecks(running, running);
+
+        ReconcileException e = assertThrows(ReconcileException.class, () -> executor(Duration.ofSeconds(2))
+                .downgrade(downgradePlan(), KubernetesIT::schemaUnchanged));
+
+        assertEquals(ErrorCode.WRITERS_LEFT_STOPPED, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("may still run in pod af-api-server-0")
+                && e.getMessage().contains("airflow-db-reconcile restore --namespace airflow --release af"),
+                e.getMessage());
+        assertTrue(logged().contains("left at 0 replicas: deployment/af-scheduler (recorded 2)"), logged());
+        assertLeftStopped();
+    }
+
+    @Test
+    void shouldLeaveTheWritersStoppedWhenTheExecTimesOutWhileTheDowngradeRuns() {
+        pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
+        deployment("af-scheduler", "scheduler", 2, 2, RELEASE);
+        expectExec("af-api-server-0", "api-server", downgradeCommand(), new OutputStreamMessage("Downgrading\n"),
+                MockAirflow.late(new StatusStreamMessage(0), 5_000));
+        String running = "running 42: python airflow db downgrade\nairflow-db-reconcile-checked\n";
+        expectProcessChecks(running, running);
+
+        ReconcileException e = assertThrows(ReconcileException.class, () -> executor(Duration.ofSeconds(1))
+                .downgrade(downgradePlan(), KubernetesIT::schemaUnchanged));
+
+        assertEquals(ErrorCode.WRITERS_LEFT_STOPPED, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("did not finish within 1 s"), e.getMessage());
+        assertLeftStopped();
     }
 
     @Test
@@ -307,20 +445,35 @@ class KubernetesIT {
     @Test
     void shouldReadTheCurrentReleaseFromAirflowVersionInThePod() {
         pod("af-webserver-0", "webserver", true, "my-registry/airflow:custom");
-        expectExec("af-webserver-0", "webserver", "airflow&command=version",
+        expectExec("af-webserver-0", "webserver", List.of("airflow", "version"),
                 new OutputStreamMessage("2.10.4\n"), new StatusStreamMessage(0));
         assertEquals(TestMaps.R2103, source().fromExec().revision());
     }
 
     // --- fixtures
 
-    /** What RunCommand's check does when alembic_version did not move. */
-    private static void schemaUnchanged() {
-        throw new ReconcileException(ErrorCode.EXECUTION_FAILED, "after the downgrade alembic_version holds r310");
+    /** alembic_version where the downgrade began. */
+    private static CurrentState schemaUnchanged() {
+        return CurrentState.at(TestMaps.R310, "test");
+    }
+
+    /** The scheduler still at 0, its count recorded, and the steps to finish by hand in the log. */
+    private void assertLeftStopped() {
+        assertEquals(0, deployment("af-scheduler").getSpec().getReplicas());
+        assertEquals("2", deployment("af-scheduler").getMetadata().getAnnotations().get(Workloads.ANNOTATION));
+        assertTrue(logged().contains("to finish by hand"), logged());
+    }
+
+    private PodExec podExec() {
+        return new PodExec(cluster, log);
     }
 
     private KubernetesExecutor executor() {
-        return new KubernetesExecutor(cluster, TestMaps.realistic(), SHORT, Duration.ofSeconds(10), "s3cret", log);
+        return executor(Duration.ofSeconds(10));
+    }
+
+    private KubernetesExecutor executor(Duration execTimeout) {
+        return new KubernetesExecutor(cluster, TestMaps.realistic(), SHORT, execTimeout, "s3cret", log);
     }
 
     private PodVersionSource source() {
@@ -331,19 +484,41 @@ class KubernetesIT {
         return new Decider(TestMaps.realistic()).decide(CurrentState.at(TestMaps.R310, "test"), TestMaps.v("3.0.6"));
     }
 
-    private static String downgradeCommand() {
-        return "airflow&command=db&command=downgrade&command=--to-revision&command=" + TestMaps.R306
-                + "&command=--yes";
+    private static List<String> downgradeCommand() {
+        return Executor.downgradeCommand("airflow", downgradePlan());
     }
 
-    private void expectExec(String pod, String container, String command, Object... messages) {
-        server.expect().get()
-                .withPath("/api/v1/namespaces/" + NS + "/pods/" + pod + "/exec?command=" + command + "&container="
-                        + container + "&stdout=true&stderr=true")
-                .andUpgradeToWebSocket()
-                .open(messages)
-                .done()
-                .always();
+    private void expectExec(String pod, String container, List<String> command, Object... messages) {
+        airflow.expectExec(pod, container, command, messages);
+    }
+
+    /** What the look at the pod's processes answers: once {@code first}, then always {@code then}. */
+    private void expectProcessChecks(String first, String then) {
+        String path = airflow.execPath("af-api-server-0", "api-server",
+                List.of("sh", "-c", DowngradeProcess.SCRIPT));
+        server.expect().get().withPath(path).andUpgradeToWebSocket().open(new OutputStreamMessage(first),
+                new StatusStreamMessage(0)).done().once();
+        server.expect().get().withPath(path).andUpgradeToWebSocket().open(new OutputStreamMessage(then),
+                new StatusStreamMessage(0)).done().always();
+    }
+
+    /** A running worker pod: of a task when {@code statefulSet} is null, else a Celery worker it controls. */
+    private void workerPod(String name, String statefulSet) {
+        PodBuilder pod = new PodBuilder(pod(name, "worker", true, "apache/airflow:3.1.1"));
+        if (statefulSet != null) {
+            pod.editMetadata().addNewOwnerReference().withApiVersion("apps/v1").withKind("StatefulSet")
+                    .withName(statefulSet).withUid("uid-" + statefulSet).withController(true).endOwnerReference()
+                    .endMetadata();
+        }
+        client.pods().inNamespace(NS).resource(pod.build()).update();
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Pod pod(String name, String component, boolean ready, String image) {
@@ -351,29 +526,11 @@ class KubernetesIT {
     }
 
     private Pod pod(String name, String component, boolean ready, String image, String release) {
-        Pod pod = new PodBuilder()
-                .withNewMetadata().withName(name).withNamespace(NS)
-                .addToLabels("release", release).addToLabels("component", component).addToLabels("tier", "airflow")
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer().withName(component).withImage(image).endContainer()
-                .addNewContainer().withName("git-sync").withImage("registry.k8s.io/git-sync:v4.1.0").endContainer()
-                .endSpec()
-                .withNewStatus().withPhase("Running")
-                .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
-                .endStatus()
-                .build();
-        return client.pods().inNamespace(NS).resource(pod).createOr(existing -> existing.update());
+        return airflow.pod(name, component, ready, image, release);
     }
 
     private void deployment(String name, String component, Integer replicas, Integer statusReplicas, String release) {
-        Deployment d = new DeploymentBuilder()
-                .withNewMetadata().withName(name).withNamespace(NS)
-                .addToLabels("release", release).addToLabels("component", component).endMetadata()
-                .withNewSpec().withReplicas(replicas).endSpec()
-                .withNewStatus().withReplicas(statusReplicas).endStatus()
-                .build();
-        client.apps().deployments().inNamespace(NS).resource(d).create();
+        airflow.deployment(name, component, replicas, statusReplicas, release);
     }
 
     private void statefulSet(String name, String component, int replicas) {
@@ -386,7 +543,7 @@ class KubernetesIT {
     }
 
     private Deployment deployment(String name) {
-        return client.apps().deployments().inNamespace(NS).withName(name).get();
+        return airflow.deployment(name);
     }
 
     private StatefulSet statefulSet(String name) {
