@@ -11,6 +11,7 @@ import io.github.airflowdbreconcile.resolver.internal.Database;
 import io.github.airflowdbreconcile.resolver.internal.Decider;
 import io.github.airflowdbreconcile.resolver.internal.PlanPrinter;
 import io.github.airflowdbreconcile.resolver.internal.PodVersionSource;
+import io.github.airflowdbreconcile.resolver.internal.Workloads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,7 +84,7 @@ abstract class DecideCommand extends MapCommand {
             return given.get();
         }
         if (chosen == Source.ALEMBIC_TABLE && database.isEmpty() && db.urlMissingOnFirstInstall()) {
-            return CurrentState.fresh(db.variable + " unset: a first install, before the metadata secret exists");
+            return freshIfNothingDeployed();
         }
         if (chosen == Source.ALEMBIC_TABLE) {
             return database.orElseThrow(() -> usage("no current state: give --db-url, --db-url-file or --db-url-env"
@@ -144,6 +145,29 @@ abstract class DecideCommand extends MapCommand {
             }
             throw new picocli.CommandLine.TypeConversionException("'" + value
                     + "' is not a source: use alembic-table, running-pod-image or running-pod-exec");
+        }
+    }
+
+    /**
+     * A missing URL is a fresh database only where no Airflow release runs yet: a chart rendered by {@code helm
+     * template} (Argo CD) always looks like a first install, and a misnamed metadata Secret looks like a missing one.
+     */
+    private CurrentState freshIfNothingDeployed() {
+        if (clusterOptions.release == null || clusterOptions.release.isBlank()) {
+            throw usage("--missing-url-means-fresh needs --release: a missing URL means a fresh database only once"
+                    + " no workload of the Airflow release is found");
+        }
+        try (Cluster cluster = clusterOptions.connect()) {
+            List<String> deployed = new Workloads(cluster, log()).names();
+            if (!deployed.isEmpty()) {
+                throw new ReconcileException(ErrorCode.UNKNOWN_REVISION, "environment variable " + db.variable
+                        + " is not set, but Airflow release " + cluster.release() + " already runs in namespace "
+                        + cluster.namespace() + " (" + String.join(", ", deployed.subList(0, Math.min(3,
+                        deployed.size()))) + "): its metadata Secret is missing or misnamed, so the schema is"
+                        + " unknown; set airflow.metadataSecret.name and .key to the Airflow chart's");
+            }
+            return CurrentState.fresh(db.variable + " unset and no workload of Airflow release " + cluster.release()
+                    + " in namespace " + cluster.namespace() + ": a first install");
         }
     }
 }

@@ -162,11 +162,12 @@ class ReconcileCliTest {
     }
 
     @Test
-    void shouldPlanAnInstallWhenTheDbUrlVariableIsUnsetOnAFirstInstall() {
+    void shouldNotTakeAMissingUrlForAFreshDatabaseWithoutAReleaseToLookAt() {
         CliRun run = CliRun.of("run", "--map", map, "--target-version", "3.0.6", "--db-url-env",
                 "AIRFLOW_DB_RECONCILE_TEST_UNSET", "--missing-url-means-fresh", "--output", "json");
-        assertEquals(ExitCodes.OK, run.exit(), run.err());
-        assertTrue(run.out().contains("\"action\" : \"install\""), run.out());
+        assertEquals(ExitCodes.USAGE, run.exit(), run.err());
+        assertTrue(run.err().contains("--missing-url-means-fresh needs --release"), run.err());
+        assertEquals("", run.out());
     }
 
     @Test

@@ -73,6 +73,22 @@ public final class Workloads {
         }
     }
 
+    /** Every Deployment and StatefulSet of the release, whatever its component: proof that it is deployed. */
+    public List<String> names() {
+        List<String> names = new ArrayList<>();
+        try {
+            cluster.client().apps().deployments().inNamespace(cluster.namespace())
+                    .withLabel(Cluster.RELEASE_LABEL, cluster.release()).list().getItems()
+                    .forEach(d -> names.add("deployment/" + d.getMetadata().getName()));
+            cluster.client().apps().statefulSets().inNamespace(cluster.namespace())
+                    .withLabel(Cluster.RELEASE_LABEL, cluster.release()).list().getItems()
+                    .forEach(s -> names.add("statefulset/" + s.getMetadata().getName()));
+        } catch (KubernetesClientException e) {
+            throw cluster.failure("listing the workloads of release " + cluster.release(), e);
+        }
+        return names;
+    }
+
     /** The writers of the release among {@code components}, Deployments first, each kind by name. */
     public List<Workload> list(Collection<String> components) {
         List<Workload> found = new ArrayList<>();
