@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests, integration tests (real PostgreSQL, fabric8 mock cluster, real Helm library).
-# Installs what a fresh machine lacks; JDK 17 and Maven are assumed present.
+# Runs every test: unit and integration tests (real PostgreSQL and PgBouncer, fabric8 mock cluster, the chart with a
+# real helm binary), the bump script, the end-to-end scenarios on real Airflow releases, and the same on a real
+# single-node Kubernetes cluster. Installs what a fresh machine lacks; JDK 17, Maven and Go are assumed present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,9 @@ if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || ! command -v pg
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql pgbouncer >/dev/null
 fi
 
+# helm for the chart tests, and the cluster's binaries for e2e-k8s.sh: built from the Go module proxy, cached.
+./scripts/k8s/build.sh
+
 mvn -B -ntp verify
 
 # The chart bump on fixture wheels, no network (uses the mapgen jar packaged by verify).
@@ -17,3 +21,6 @@ mvn -B -ntp verify
 
 # End to end on real Airflow releases from PyPI and a throwaway PostgreSQL (the jar was packaged by verify).
 ./scripts/e2e.sh
+
+# The chart's hooks, RBAC and the downgrade in a running pod, on a real cluster built here with a real helm.
+./scripts/e2e-k8s.sh

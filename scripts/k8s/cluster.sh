@@ -181,7 +181,11 @@ up() {
   install_packages
   "$K8S_DIR/build.sh"
   [[ ! -e $K8S_STATE || -f $K8S_STATE/.adr-k8s ]] || k8s_die "$K8S_STATE exists and is not this harness's: set K8S_STATE"
-  [[ ! -s $PIDS/kube-apiserver ]] || k8s_die "a cluster is already up in $K8S_STATE: run '$0 down' first"
+  # What a killed or interrupted run left behind (processes, mounts, bridges, rules) goes first.
+  if [[ -f $K8S_STATE/.adr-k8s ]]; then
+    k8s_log "removing the cluster a previous run left in $K8S_STATE"
+    down
+  fi
   mkdir -p "$K8S_STATE" "$LOGS" "$PIDS" && touch "$K8S_STATE/.adr-k8s"
   record_host
   ip link show "$NODE_BRIDGE" >/dev/null 2>&1 || ip link add "$NODE_BRIDGE" type bridge

@@ -10,6 +10,8 @@ declare -A SCENARIO_NAMES=(
   [4]="helm rollback to the 3.1.8 revision -> schema migrated forward after the rollback, 3.1.8 Ready"
   [5]="helm rollback to the 3.0.6 revision -> the pre-rollback hook downgrades"
   [6]="across the major version: 3.0.6 -> 2.10.5 (FAB tables, 2.x webserver Ready) -> 3.0.6"
+  [7]="RBAC for real: without any one Role rule the downgrade stops on a named 403, writers and DB untouched; with all it runs"
+  [8]="faults: the hook killed mid-downgrade then the upgrade again converges; helm --atomic rollbacks"
   [9]="Argo CD form (useHelmHooks=false) applied in Argo CD's order: 3.1.8 -> 3.0.6 as in scenario 3"
 )
 # Scenarios that continue the release another one left: scenario -> the one before it.
@@ -108,11 +110,13 @@ expect_serving() {
   echo "$1 serves Airflow $2: $(awk '{print $1}' <<<"$pods" | paste -sd ' ')"
 }
 
-# The release's Airflow pods, one a line: NAME IMAGE ready|unready|terminating
+# The release's Airflow pods but finished ones, one a line: NAME IMAGE ready|unready|terminating
 airflow_pods() {
   kubectl get pods -n "$1" -l "release=$1,tier=airflow" -o json | python3 -c '
 import json, sys
 for pod in json.load(sys.stdin)["items"]:
+    if pod["status"].get("phase") in ("Succeeded", "Failed"):
+        continue  # a finished Job's pod serves nothing
     statuses = pod["status"].get("containerStatuses") or [{}]
     state = "terminating" if pod["metadata"].get("deletionTimestamp") else \
         "ready" if statuses[0].get("ready") else "unready"
@@ -292,11 +296,12 @@ argo_sync() {
     --set airflow-db-reconcile.migrateDatabaseJob.useHelmHooks=false \
     --set-json 'airflow.migrateDatabaseJob.jobAnnotations={"argocd.argoproj.io/hook":"Sync","argocd.argoproj.io/hook-delete-policy":"BeforeHookCreation"}' \
     "$@" >"$dir.yaml"
-  kubectl create --dry-run=client -o json -n "$ARGO" -f "$dir.yaml" | python3 "$REPO/scripts/k8s/argo_phases.py" "$dir"
+  kubectl create --dry-run=client -o json -n "$ARGO" -f "$dir.yaml" >"$dir.json" || return 1
+  python3 "$REPO/scripts/k8s/argo_phases.py" "$dir" <"$dir.json" || return 1
   for file in "$dir"/*.json; do
     echo "sync: $(basename "$file" .json)"
-    grep -qx BeforeHookCreation "${file%.json}.policy" && kubectl delete -n "$ARGO" -f "$file" --ignore-not-found --wait >/dev/null
-    kubectl apply -n "$ARGO" -f "$file" >/dev/null
+    argo_delete BeforeHookCreation "${file%.json}.policy" || return 1
+    kubectl apply -n "$ARGO" -f "$file" >/dev/null || return 1
     for job in $(python3 -c 'import json,sys; print(" ".join(i["metadata"]["name"] for i in json.load(open(sys.argv[1]))["items"] if i["kind"] == "Job"))' "$file"); do
       if ! kubectl wait -n "$ARGO" "job/$job" --for=condition=complete --timeout=600s >/dev/null 2>&1; then
         kubectl logs -n "$ARGO" "job/$job" --timestamps >"$SDIR/$job.log" 2>&1 || true
@@ -305,9 +310,17 @@ argo_sync() {
       fi
       kubectl logs -n "$ARGO" "job/$job" --timestamps >"$SDIR/$job.log" 2>&1 || true
     done
-    grep -qx HookSucceeded "${file%.json}.policy" && kubectl delete -n "$ARGO" -f "$file" --ignore-not-found >/dev/null
+    argo_delete HookSucceeded "${file%.json}.policy" || return 1
   done
   return 0
+}
+
+argo_delete() { # argo_delete POLICY POLICY_FILE: deletes the hooks that carry that delete policy
+  local policy kind name
+  while read -r policy kind name; do
+    [[ $policy == "$1" ]] || continue
+    kubectl delete -n "$ARGO" "$kind/$name" --ignore-not-found --wait >/dev/null || return 1
+  done <"$2"
 }
 
 scenario_9() {
@@ -328,4 +341,158 @@ scenario_9() {
   expect_quiet_downgrade 3.1.8 3.0.6
   expect_serving "$ARGO" 3.0.6
   [[ $(writers "$ARGO") == "$before" ]] || fail "writers are $(writers "$ARGO") after the sync, not $before"
+}
+
+# --- scenario 7: RBAC for real ------------------------------------------------------------------------------------
+
+RBAC=rbac
+# The chart's hook objects for an upgrade of RBAC to 3.0.6, as JSON, to apply by hand with one Role rule taken out.
+rbac_hooks() {
+  "$HELM" template "$RBAC" "$(umbrella)" -n "$RBAC" -f "$SDIR/values.yaml" --set global.airflowVersion=3.0.6 \
+    --is-upgrade --show-only charts/airflow-db-reconcile/templates/configmap.yaml \
+    --show-only charts/airflow-db-reconcile/templates/serviceaccount.yaml \
+    --show-only charts/airflow-db-reconcile/templates/role.yaml \
+    --show-only charts/airflow-db-reconcile/templates/rolebinding.yaml \
+    --show-only charts/airflow-db-reconcile/templates/job.yaml >"$SDIR/hooks.yaml"
+  kubectl create --dry-run=client -o json -n "$RBAC" -f "$SDIR/hooks.yaml" >"$SDIR/hooks.json"
+}
+
+# without_rule INDEX: the hook objects with the Role's rule INDEX removed (INDEX -1: the Role as rendered); prints
+# what was removed.
+without_rule() {
+  python3 - "$SDIR/hooks.json" "$1" "$SDIR/apply.json" <<'PY'
+import json, sys
+text, decoder, position, items = open(sys.argv[1]).read(), json.JSONDecoder(), 0, []
+while position < len(text.rstrip()):
+    while text[position].isspace():
+        position += 1
+    document, position = decoder.raw_decode(text, position)
+    items.append(document)
+index = int(sys.argv[2])
+for item in items:
+    item["metadata"].pop("annotations", None)  # applied by hand: no hook semantics
+    if item["kind"] == "Role" and index >= 0:
+        rule = item["rules"].pop(index)
+        print(",".join(rule["verbs"]) + " " + ",".join(
+            (group + "/" if group else "") + resource for group in rule["apiGroups"] for resource in rule["resources"]))
+json.dump({"apiVersion": "v1", "kind": "List", "items": items}, open(sys.argv[3], "w"))
+PY
+}
+
+
+# run_hook_job: applies $SDIR/apply.json, waits for the Job to end; prints complete|failed. Its log in $SDIR/job.log.
+run_hook_job() {
+  local job=$RBAC-airflow-db-reconcile-db-downgrade
+  kubectl delete -n "$RBAC" "job/$job" --ignore-not-found --wait >/dev/null
+  kubectl apply -n "$RBAC" -f "$SDIR/apply.json" >/dev/null
+  local deadline=$((SECONDS + 300)) state=
+  while [[ -z $state ]]; do
+    state=$(kubectl get -n "$RBAC" "job/$job" -o jsonpath='{range .status.conditions[?(@.status=="True")]}{.type}{"\n"}{end}' \
+      | grep -x -e Complete -e Failed | head -n 1 || true)
+    ((SECONDS < deadline)) || { echo timeout; return 0; }
+    [[ -n $state ]] || sleep 1
+  done
+  kubectl logs -n "$RBAC" "job/$job" >"$SDIR/job.log" 2>&1 || true
+  tr '[:upper:]' '[:lower:]' <<<"$state"
+}
+
+scenario_7() {
+  createdb_from "$RBAC"
+  helm_run install install "$RBAC" "$(umbrella)" -n "$RBAC" --create-namespace -f "$(values "$RBAC" true)" \
+    --set global.airflowVersion=3.1.8 --timeout 10m || fail "helm install at 3.1.8 exited non-zero"
+  expect_serving "$RBAC" 3.1.8
+  rbac_hooks
+  local before head index rules removed outcome
+  before=$(writers "$RBAC"); head=$(db_head "$RBAC")
+  rules=$(python3 - "$SDIR/hooks.json" <<'PY'
+import json, sys
+text = open(sys.argv[1]).read()
+decoder, position = json.JSONDecoder(), 0
+while position < len(text.rstrip()):
+    while text[position].isspace():
+        position += 1
+    document, position = decoder.raw_decode(text, position)
+    if document["kind"] == "Role":
+        print(len(document["rules"]))
+PY
+)
+  ((rules > 0)) || fail "the chart rendered no Role rules for a downgrade"
+  for ((index = 0; index < rules; index++)); do
+    removed=$(without_rule "$index")
+    outcome=$(run_hook_job)
+    echo "without [$removed]: $outcome"
+    [[ $outcome == failed ]] || fail "the downgrade did not need the rule [$removed] (the Job ended: $outcome)"
+    local forbidden
+    forbidden=$(grep -i -m 1 -e 'forbidden' -e ' 403' "$SDIR/job.log" || true)
+    [[ -n $forbidden ]] || fail "without [$removed] the Job's log names no 403: $(tail -n 2 "$SDIR/job.log" | paste -sd ' ')"
+    echo "  its log: $forbidden"
+    local resource
+    resource=${removed#* }; resource=${resource%%,*}; resource=${resource#*/}
+    grep -qi -- "${resource%%/*}" <<<"$forbidden" || fail "without [$removed] the 403 line does not name the resource: $forbidden"
+    [[ $(db_head "$RBAC") == "$head" ]] || fail "without [$removed] the database moved to $(db_head "$RBAC")"
+    [[ $(writers "$RBAC") == "$before" ]] || fail "without [$removed] the writers were left at $(writers "$RBAC")"
+  done
+  # Enough: with every rule, the same Job (the chart's own Role, as Helm runs it) downgrades.
+  helm_run upgrade upgrade "$RBAC" "$(umbrella)" -n "$RBAC" -f "$SDIR/values.yaml" --set global.airflowVersion=3.0.6 \
+    --timeout 10m || fail "helm upgrade to 3.0.6 with the chart's Role exited non-zero"
+  expect_head "$RBAC" 3.0.6
+  expect_serving "$RBAC" 3.0.6
+  [[ $(writers "$RBAC") == "$before" ]] || fail "writers after the downgrade: $(writers "$RBAC"), not $before"
+}
+
+# --- scenario 8: faults -------------------------------------------------------------------------------------------
+
+FAULTS=faults
+scenario_8() {
+  createdb_from "$FAULTS"
+  helm_run install install "$FAULTS" "$(umbrella)" -n "$FAULTS" --create-namespace -f "$(values "$FAULTS" true)" \
+    --set global.airflowVersion=3.1.8 --timeout 10m || fail "helm install at 3.1.8 exited non-zero"
+  expect_serving "$FAULTS" 3.1.8
+  local before; before=$(writers "$FAULTS")
+
+  echo "== the hook's pod killed while the downgrade runs, then the upgrade again"
+  "$HELM" upgrade "$FAULTS" "$(umbrella)" -n "$FAULTS" -f "$SDIR/values.yaml" --set global.airflowVersion=3.0.6 \
+    --timeout 10m >"$SDIR/killed.log" 2>&1 &
+  local upgrade=$! deadline=$((SECONDS + 240)) pod=
+  until reconciler_log "$FAULTS" 2>/dev/null | grep -q "running the downgrade in pod"; do
+    ((SECONDS < deadline)) || fail "the downgrade never started"
+    sleep 0.5
+  done
+  pod=$(kubectl get pods -n "$FAULTS" -l job-name="$FAULTS-airflow-db-reconcile-db-downgrade" -o name)
+  kubectl delete -n "$FAULTS" "$pod" --wait=false >/dev/null
+  echo "deleted $pod (SIGTERM) while the downgrade ran"
+  local rc=0; wait "$upgrade" || rc=$?
+  sed 's/^/  helm: /' "$SDIR/killed.log"
+  kubectl logs -n "$FAULTS" "$pod" >"$SDIR/killed-hook.log" 2>&1 || true
+  if [[ $rc -eq 0 ]]; then
+    echo "helm upgrade succeeded although its hook's pod was deleted (the Job ran it again)"
+  else
+    # A failed release says so, and whatever the hook left is a mapped head.
+    [[ $("$HELM" status "$FAULTS" -n "$FAULTS" -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["info"]["status"])') == failed ]] \
+      || fail "the upgrade failed but the release does not say failed"
+  fi
+  helm_run again upgrade "$FAULTS" "$(umbrella)" -n "$FAULTS" -f "$SDIR/values.yaml" --set global.airflowVersion=3.0.6 \
+    --timeout 10m || fail "the second helm upgrade to 3.0.6 exited non-zero"
+  expect_head "$FAULTS" 3.0.6
+  expect_serving "$FAULTS" 3.0.6
+  [[ $(writers "$FAULTS") == "$before" ]] || fail "writers after converging: $(writers "$FAULTS"), not $before"
+
+  echo "== helm upgrade --atomic whose new pods never become Ready: the rollback migrates the schema forward again"
+  if helm_run atomic upgrade "$FAULTS" "$(umbrella)" -n "$FAULTS" -f "$SDIR/values.yaml" \
+      --set global.airflowVersion=3.1.8 --set airflow.defaultAirflowTag=missing --atomic --wait --timeout 150s; then
+    fail "helm upgrade --atomic with an image that does not exist succeeded"
+  fi
+  expect_log "$SDIR/atomic.log" "rolled back" "helm's output"
+  expect_head "$FAULTS" 3.0.6
+  expect_serving "$FAULTS" 3.0.6
+  [[ $(writers "$FAULTS") == "$before" ]] || fail "writers after the atomic rollback: $(writers "$FAULTS"), not $before"
+
+  echo "== helm upgrade --atomic to 3.1.8 with a downgrade refused on the way back: nothing changes"
+  if helm_run refused upgrade "$FAULTS" "$(umbrella)" -n "$FAULTS" -f "$(values "$FAULTS" false)" \
+      --set global.airflowVersion=2.10.5 --atomic --timeout 5m; then
+    fail "helm upgrade --atomic to 2.10.5 without allowDowngrade succeeded"
+  fi
+  expect_head "$FAULTS" 3.0.6
+  expect_serving "$FAULTS" 3.0.6
+  [[ $(writers "$FAULTS") == "$before" ]] || fail "writers after the refused atomic upgrade: $(writers "$FAULTS"), not $before"
 }
