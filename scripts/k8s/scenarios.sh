@@ -116,7 +116,7 @@ airflow_pods() {
 import json, sys
 for pod in json.load(sys.stdin)["items"]:
     if pod["status"].get("phase") in ("Succeeded", "Failed"):
-        continue  # a finished Job's pod serves nothing
+        continue  # the pod of a finished Job serves nothing
     statuses = pod["status"].get("containerStatuses") or [{}]
     state = "terminating" if pod["metadata"].get("deletionTimestamp") else \
         "ready" if statuses[0].get("ready") else "unready"
