@@ -36,11 +36,15 @@ printf 'root:x:0:\nnonroot:x:65532:\n' >"$ROOT/etc/group"
 cp "$JAR" "$ROOT/app/resolver.jar"
 cp "$HERE/jvm.options" "$ROOT/app/jvm.options"
 cp "$MAP" "$ROOT/etc/airflow-db-reconcile/revision-map.json"
-# The CDS archive records the jar's path, so it is dumped inside the image's own file tree (with a /proc of its own
-# in a private mount namespace: the loader and the JVM find themselves through /proc/self/exe).
+# The CDS archive records the jar's path and modification time, so it is dumped inside the image's own file tree,
+# with the times image.py gives every file, and a /proc of its own in a private mount namespace (the loader and the
+# JVM find themselves through /proc/self/exe). The check after it fails the build when the image would not use it.
 mkdir -p "$ROOT/proc"
-unshare --mount --fork -- sh -c 'mount -t proc proc "$1/proc" && exec chroot "$@"' sh "$ROOT" /opt/java/bin/java -XX:ArchiveClassesAtExit=/app/resolver.jsa -Xlog:cds=error -jar /app/resolver.jar \
+find "$ROOT" -exec touch -h -d @0 {} +
+in_image() { unshare --mount --fork -- sh -c 'mount -t proc proc "$1/proc" && shift && exec chroot "$@"' sh "$ROOT" "$ROOT" "$@"; }
+in_image /opt/java/bin/java -XX:ArchiveClassesAtExit=/app/resolver.jsa -Xlog:cds=error -jar /app/resolver.jar \
   plan --map /etc/airflow-db-reconcile/revision-map.json --current-version 2.10.5 --target-version 2.10.4 \
   --output json >/dev/null
+in_image /opt/java/bin/java @/app/jvm.options -Xshare:on -jar /app/resolver.jar --version >/dev/null
 python3 "$REPO/scripts/k8s/image.py" --tag "$TAG" --output "$OUTPUT" --layer "$ROOT" --user 65532:65532 \
   --entrypoint '["/opt/java/bin/java", "@/app/jvm.options", "-jar", "/app/resolver.jar"]' --cmd '["--help"]'

@@ -16,6 +16,8 @@ declare -A SCENARIO_NAMES=(
 )
 # Scenarios that continue the release another one left: scenario -> the one before it.
 declare -A SCENARIO_AFTER=([2]=1 [3]=2 [4]=3 [5]=4)
+# The namespace (= release = database) each scenario works in; removed once no later scenario continues it.
+declare -A SCENARIO_NAMESPACE=([1]=hist [2]=hist [3]=hist [4]=hist [5]=hist [6]=major [7]=rbac [8]=faults [9]=argo)
 HISTORY=hist   # release, namespace and database of scenarios 1-5
 
 fail() {
@@ -206,7 +208,7 @@ scenario_3() {
   expect_head "$HISTORY" 3.0.6
   expect_quiet_downgrade 3.1.8 3.0.6
   local ran_in
-  ran_in=$(sed -n 's/.*running the downgrade in pod \([^ ]*\) .*/\1/p' "$SDIR/reconciler.log")
+  ran_in=$(sed -n 's/.*running the downgrade in pod \([^ ]*\).*/\1/p' "$SDIR/reconciler.log")
   [[ -n $ran_in && " $pods " == *" $ran_in "* ]] \
     || fail "the downgrade ran in '${ran_in:-no pod}', not in a running 3.1.8 api-server pod ($pods)"
   expect_serving "$HISTORY" 3.0.6
@@ -249,7 +251,7 @@ scenario_5() {
   expect_head "$HISTORY" 3.0.6
   expect_quiet_downgrade 3.1.8 3.0.6
   local ran_in
-  ran_in=$(sed -n 's/.*running the downgrade in pod \([^ ]*\) .*/\1/p' "$SDIR/reconciler.log")
+  ran_in=$(sed -n 's/.*running the downgrade in pod \([^ ]*\).*/\1/p' "$SDIR/reconciler.log")
   [[ -n $ran_in && " $pods " == *" $ran_in "* ]] || fail "the downgrade ran in '${ran_in:-no pod}', not in $pods"
   expect_serving "$HISTORY" 3.0.6
   [[ $(writers "$HISTORY") == "$before" ]] || fail "writers are $(writers "$HISTORY") after the rollback, not $before"
@@ -267,7 +269,7 @@ scenario_6() {
   helm_run down upgrade "$MAJOR" "$(umbrella)" -n "$MAJOR" -f "$SDIR/values.yaml" \
     --set global.airflowVersion=2.10.5 --timeout 10m || fail "helm upgrade to 2.10.5 exited non-zero"
   reconciler_log "$MAJOR" >"$SDIR/reconciler.log"
-  local ran_in; ran_in=$(sed -n 's/.*running the downgrade in pod \([^ ]*\) .*/\1/p' "$SDIR/reconciler.log")
+  local ran_in; ran_in=$(sed -n 's/.*running the downgrade in pod \([^ ]*\).*/\1/p' "$SDIR/reconciler.log")
   [[ -n $ran_in && " $pods " == *" $ran_in "* ]] || fail "the downgrade ran in '${ran_in:-no pod}', not in $pods"
   expect_head "$MAJOR" 2.10.5
   [[ $(sql_value "$MAJOR" "SELECT to_regclass('public.ab_user') IS NOT NULL") == t ]] \
@@ -335,7 +337,7 @@ scenario_9() {
   argo_sync 3.0.6 || fail "the sync to 3.0.6 failed"
   sample_stop
   cat "$SDIR/$ARGO-airflow-db-reconcile-db-downgrade.log"
-  local ran_in; ran_in=$(sed -n 's/.*running the downgrade in pod \([^ ]*\) .*/\1/p' "$SDIR/$ARGO-airflow-db-reconcile-db-downgrade.log")
+  local ran_in; ran_in=$(sed -n 's/.*running the downgrade in pod \([^ ]*\).*/\1/p' "$SDIR/$ARGO-airflow-db-reconcile-db-downgrade.log")
   [[ -n $ran_in && " $pods " == *" $ran_in "* ]] || fail "the downgrade ran in '${ran_in:-no pod}', not in $pods"
   expect_head "$ARGO" 3.0.6
   expect_quiet_downgrade 3.1.8 3.0.6

@@ -3,6 +3,7 @@ package io.github.airflowdbreconcile.resolver.internal;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.WebSocketHandshakeException;
 import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.ReconcileException;
 import java.util.Map;
@@ -44,9 +45,23 @@ public record Cluster(KubernetesClient client, String namespace, String release,
         return kind != null ? kind : Database.oneLine(e);
     }
 
+    /** True when the API server refused the call: an answer of 401/403, or a refused WebSocket upgrade (exec). */
+    static boolean forbidden(KubernetesClientException e) {
+        if (e.getCode() == 401 || e.getCode() == 403) {
+            return true;
+        }
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof WebSocketHandshakeException handshake && handshake.getResponse() != null) {
+                int code = handshake.getResponse().code();
+                return code == 401 || code == 403;
+            }
+        }
+        return false;
+    }
+
     /** A one-line error for a failed API call, with the RBAC hint a 401/403 needs. */
     ReconcileException failure(String what, KubernetesClientException e) {
-        String hint = e.getCode() == 401 || e.getCode() == 403
+        String hint = forbidden(e)
                 ? ": the service account lacks a permission (see the chart's Role)"
                 : "";
         return new ReconcileException(ErrorCode.KUBERNETES, what + " in namespace " + namespace + " failed: "

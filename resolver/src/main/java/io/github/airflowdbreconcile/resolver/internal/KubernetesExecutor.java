@@ -62,8 +62,8 @@ public final class KubernetesExecutor implements Executor {
         Pod pod = podFor(plan);
         String name = pod.getMetadata().getName();
         String container = finder.container(pod);
-        log.info("running the downgrade in pod " + name + " (container " + container + ", image " + finder.image(pod)
-                + ")");
+        log.info("the downgrade will run in pod " + name + " (container " + container + ", image "
+                + finder.image(pod) + "); stopping the writers first");
         Handover handover = new Handover(cluster, workloads, plan, name, container, log);
         try (ShutdownGuard guard = ShutdownGuard.install(stage -> stopped(stage, handover))) {
             try {
@@ -73,6 +73,7 @@ public final class KubernetesExecutor implements Executor {
                 throw e;
             }
             guard.advance(Stage.DOWNGRADING, () -> { });
+            log.info("running the downgrade in pod " + name);
             ReconcileException failure = runToEnd(plan, pod, container, handover);
             guard.advance(Stage.ENDED, () -> { });
             settle(plan, schema, handover, failure, guard);

@@ -61,6 +61,11 @@ public final class PodExec {
             return Ending.NO_STATUS;
         } catch (KubernetesClientException e) {
             // Thrown while the API server sets the stream up, before the kubelet starts anything.
+            if (Cluster.forbidden(e)) {
+                throw new ReconcileException(ErrorCode.KUBERNETES, shown + " was forbidden (HTTP 403): the service"
+                        + " account may not create pods/exec in namespace " + cluster.namespace() + " (see the chart's"
+                        + " Role)", e);
+            }
             throw new ReconcileException(ErrorCode.EXECUTION_FAILED, shown + " could not start: "
                     + Cluster.reason(e) + ": the pod may be gone; run again to pick another", e);
         } catch (InterruptedException e) {
