@@ -481,7 +481,7 @@ scenario_8() {
 
   echo "== helm upgrade --atomic whose new pods never become Ready: the rollback migrates the schema forward again"
   if helm_run atomic upgrade "$FAULTS" "$(umbrella)" -n "$FAULTS" -f "$SDIR/values.yaml" \
-      --set global.airflowVersion=3.1.8 --set airflow.defaultAirflowTag=missing --atomic --wait --timeout 150s; then
+      --set global.airflowVersion=3.1.8 --set airflow.defaultAirflowTag=missing --atomic --wait --timeout 120s; then
     fail "helm upgrade --atomic with an image that does not exist succeeded"
   fi
   expect_log "$SDIR/atomic.log" "rolled back" "helm's output"
