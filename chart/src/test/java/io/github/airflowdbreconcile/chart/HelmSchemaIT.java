@@ -1,6 +1,5 @@
 package io.github.airflowdbreconcile.chart;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -10,17 +9,15 @@ class HelmSchemaIT {
 
     @Test
     void shouldRefuseAnUnknownVersionSource() {
-        Exception e = assertThrows(Exception.class,
-                () -> HelmRender.template("migrateDatabaseJob.downgrade.currentVersionSource", "foo"));
+        String error = HelmRender.templateError("migrateDatabaseJob.downgrade.currentVersionSource", "foo");
 
-        assertTrue(e.getMessage().contains("currentVersionSource"), e.getMessage());
+        assertTrue(error.contains("currentVersionSource"), error);
     }
 
     @Test
     void shouldRefuseAMistypedKey() {
-        Exception e = assertThrows(Exception.class,
-                () -> HelmRender.template("migrateDatabaseJob.alowDowngrade", "true"));
+        String error = HelmRender.templateError("migrateDatabaseJob.alowDowngrade", "true");
 
-        assertTrue(e.getMessage().contains("alowDowngrade"), e.getMessage());
+        assertTrue(error.contains("alowDowngrade"), error);
     }
 }

@@ -3,16 +3,16 @@ package io.github.airflowdbreconcile.chart;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.marcnuri.helm.Helm;
-import com.marcnuri.helm.InstallCommand;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** NOTES.txt, as `helm install` prints it: what the next upgrade or rollback will do. */
 class NotesIT {
 
     @Test
-    void shouldWarnThatABackwardMoveFailsWhenDowngradeIsOff() {
-        String notes = notes(install());
+    void shouldWarnThatABackwardMoveFailsWhenDowngradeIsOff() throws Exception {
+        String notes = notes();
 
         assertTrue(notes.contains("fails before anything is written"), notes);
         assertTrue(notes.contains("migrateDatabaseJob.allowDowngrade=true"), notes);
@@ -20,9 +20,8 @@ class NotesIT {
     }
 
     @Test
-    void shouldSayWritersAreScaledDownWhenDowngradeIsOn() {
-        String notes = notes(install().set("migrateDatabaseJob.allowDowngrade", "true")
-                .set("airflowVersion", "3.0.6"));
+    void shouldSayWritersAreScaledDownWhenDowngradeIsOn() throws Exception {
+        String notes = notes("migrateDatabaseJob.allowDowngrade=true", "airflowVersion=3.0.6");
 
         assertTrue(notes.contains("scaled") && notes.contains("back to the schema of 3.0.6"), notes);
         assertTrue(notes.contains("exec into them"), notes);
@@ -30,21 +29,26 @@ class NotesIT {
     }
 
     @Test
-    void shouldDescribeTheArgoCdForm() {
-        String notes = notes(install().set("migrateDatabaseJob.useHelmHooks", "false"));
+    void shouldDescribeTheArgoCdForm() throws Exception {
+        String notes = notes("migrateDatabaseJob.useHelmHooks=false");
 
         assertTrue(notes.contains("Argo CD sync, as a PreSync hook"), notes);
     }
 
-    private static InstallCommand install() {
-        return new Helm(ChartFiles.chartDir()).install().withName(HelmRender.RELEASE)
-                .withNamespace(HelmRender.NAMESPACE).clientOnly().dryRun();
-    }
-
-    private static String notes(InstallCommand install) {
-        String output = install.call().getOutput();
-        int start = output.indexOf("NOTES:");
-        assertTrue(start >= 0, output);
-        return output.substring(start);
+    /** The NOTES section of `helm install --dry-run` with these --set values. */
+    private static String notes(String... sets) throws Exception {
+        try (DiscoveryApiServer cluster = new DiscoveryApiServer()) {
+            List<String> args = new ArrayList<>(List.of("install", HelmRender.RELEASE, ChartFiles.chartDir().toString(),
+                    "--namespace", HelmRender.NAMESPACE, "--dry-run=client", "--disable-openapi-validation", "--kubeconfig",
+                    cluster.kubeconfig().toString(), "--set", "airflowVersion=" + HelmRender.AIRFLOW_VERSION));
+            for (String set : sets) {
+                args.add("--set");
+                args.add(set);
+            }
+            String output = HelmBinary.run(args).outOrFail();
+            int start = output.indexOf("\nNOTES:\n");
+            assertTrue(start >= 0, output);
+            return output.substring(start);
+        }
     }
 }

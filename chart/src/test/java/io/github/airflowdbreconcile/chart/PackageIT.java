@@ -2,10 +2,11 @@ package io.github.airflowdbreconcile.chart;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.marcnuri.helm.Helm;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -19,9 +20,7 @@ class PackageIT {
 
     @Test
     void shouldPackageOnlyTheChart(@TempDir Path destination) throws Exception {
-        new Helm(ChartFiles.chartDir()).packageIt().withDestination(destination).call();
-        Path archive = destination.resolve("airflow-db-reconcile-"
-                + ChartFiles.chartYaml().path("version").asText() + ".tgz");
+        Path archive = packageChart(destination);
 
         Set<String> entries = new TreeSet<>();
         try (InputStream in = Files.newInputStream(archive);
@@ -41,11 +40,29 @@ class PackageIT {
                 "airflow-db-reconcile/templates/_job.tpl",
                 "airflow-db-reconcile/templates/configmap.yaml",
                 "airflow-db-reconcile/templates/job.yaml",
+                "airflow-db-reconcile/templates/migrate-on-rollback-job.yaml",
                 "airflow-db-reconcile/templates/restore-job.yaml",
                 "airflow-db-reconcile/templates/role.yaml",
                 "airflow-db-reconcile/templates/rolebinding.yaml",
                 "airflow-db-reconcile/templates/serviceaccount.yaml",
                 "airflow-db-reconcile/values.schema.json",
                 "airflow-db-reconcile/values.yaml"), entries);
+    }
+
+    @Test
+    void shouldShowTheDocumentedValuesFromThePackage(@TempDir Path destination) throws Exception {
+        Path archive = packageChart(destination);
+
+        String shown = HelmBinary.run(List.of("show", "values", archive.toString())).outOrFail();
+
+        // helm show adds a blank line at the end.
+        assertEquals(Files.readString(ChartFiles.chartDir().resolve("values.yaml"), StandardCharsets.UTF_8).strip(),
+                shown.strip());
+    }
+
+    private static Path packageChart(Path destination) {
+        HelmBinary.run(List.of("package", ChartFiles.chartDir().toString(), "--destination", destination.toString()))
+                .outOrFail();
+        return destination.resolve("airflow-db-reconcile-" + ChartFiles.chartYaml().path("version").asText() + ".tgz");
     }
 }

@@ -27,6 +27,6 @@ class UmbrellaIT {
         assertEquals("prod-airflow-metadata", rendered.container().path("env").get(0).path("valueFrom")
                 .path("secretKeyRef").path("name").asText());
         assertEquals("pre-upgrade,pre-rollback", Rendered.annotations(rendered.job()).get("helm.sh/hook"));
-        assertEquals(6, rendered.docs().size(), rendered.kinds()::toString);
+        assertEquals(7, rendered.docs().size(), rendered.kinds()::toString);
     }
 }
