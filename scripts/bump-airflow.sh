@@ -4,8 +4,8 @@
 # Usage: bump-airflow.sh X.Y.Z
 #   Downloads the release's wheel (and those of any final release between the newest mapped one and X.Y.Z),
 #   generates maps/airflow-X.Y.Z.json from the newest map with mapgen --base, verifies it against the wheel,
-#   then refreshes chart/files/revision-map.json and bumps chart/Chart.yaml (appVersion X.Y.Z, version minor+1),
-#   the airflowVersion line of chart/values.yaml and its default in chart/values.schema.json (when present).
+#   then refreshes chart/files/revision-map.json and bumps chart/Chart.yaml (appVersion X.Y.Z, version minor+1).
+#   The chart's airflowVersion has no default (operators must set it), so values.yaml is not touched.
 #   Nothing is written unless every check passed. Running it again for the same version changes nothing.
 # Env:  AIRFLOW_DB_RECONCILE_ROOT       repository to update (default: this script's repository)
 #       AIRFLOW_DB_RECONCILE_ARTIFACTS  wheel cache, see download-artifacts.sh
@@ -40,9 +40,7 @@ NEWEST="$(find "$MAPS" -maxdepth 1 -name 'airflow-*.json' -printf '%f\n' 2>/dev/
 version_lt "$VERSION" "$NEWEST" \
   && die "$VERSION is lower than the newest mapped release $NEWEST; only newer releases can be added"
 
-for f in "$CHART/Chart.yaml" "$CHART/values.yaml"; do
-  [[ -f "$f" ]] || die "missing $f; the chart must exist before it can be bumped"
-done
+[[ -f "$CHART/Chart.yaml" ]] || die "missing $CHART/Chart.yaml; the chart must exist before it can be bumped"
 
 MAPGEN_JAR="${MAPGEN_JAR:-$ROOT/mapgen/target/mapgen.jar}"
 if [[ ! -f "$MAPGEN_JAR" ]]; then
@@ -85,9 +83,9 @@ else
 fi
 cp "$STAGE/maps/airflow-$VERSION.json" "$STAGE/chart/files/revision-map.json"
 
-# Chart files are edited line by line so that comments and layout survive.
+# Chart.yaml is edited line by line so that comments and layout survive.
 python3 - "$CHART" "$STAGE/chart" "$VERSION" <<'EOF' || exit 1  # the script printed why
-import json, pathlib, re, sys
+import pathlib, re, sys
 src, dst, version = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), sys.argv[3]
 
 def replace_line(text, key, value, path):
@@ -111,28 +109,6 @@ if top_value(chart, "appVersion") != version:
     chart = replace_line(chart, "version", f"{m.group(1)}.{int(m.group(2)) + 1}.0", "chart/Chart.yaml")
     chart = replace_line(chart, "appVersion", version, "chart/Chart.yaml")
 (dst / "Chart.yaml").write_text(chart)
-
-values = (src / "values.yaml").read_text()
-(dst / "values.yaml").write_text(replace_line(values, "airflowVersion", version, "chart/values.yaml"))
-
-schema_path = src / "values.schema.json"
-if schema_path.exists():
-    text = schema_path.read_text()
-    schema = json.loads(text)
-    prop = schema.get("properties", {}).get("airflowVersion")
-    if isinstance(prop, dict) and "default" in prop:
-        # Edit the text in place (layout kept), trying each "airflowVersion" object until only that default changed.
-        expected = json.loads(text)
-        expected["properties"]["airflowVersion"]["default"] = version
-        for start in re.finditer(r'"airflowVersion"\s*:\s*\{', text):
-            head, tail = text[:start.end()], text[start.end():]
-            tail = re.sub(r'("default"\s*:\s*)"[^"]*"', lambda m: f'{m.group(1)}"{version}"', tail, count=1)
-            if json.loads(head + tail) == expected:
-                text = head + tail
-                break
-        else:
-            sys.exit("bump-airflow: cannot find the airflowVersion default in chart/values.schema.json")
-    (dst / "values.schema.json").write_text(text)
 EOF
 
 # Everything checked: move the staged files into place, touching only those that differ.

@@ -83,25 +83,19 @@ version: 0.1.0
 appVersion: "2.1.0"
 dependencies: []
 EOF
+# No default airflowVersion to bump: operators set it.
 cat >"$ROOT/chart/values.yaml" <<'EOF'
-# -- The Airflow version being deployed.
-airflowVersion: "2.1.0"
+# -- The Airflow version being deployed. Required.
+airflowVersion: ""
 
 global:
   airflowVersion: ""
 EOF
 cat >"$ROOT/chart/values.schema.json" <<'EOF'
 {
-  "definitions": {
-    "airflowVersionOrEmpty": {"type": "string", "default": "keep"}
-  },
   "properties": {
-    "global": {"properties": {"airflowVersion": {"default": "", "$ref": "#/definitions/airflowVersionOrEmpty"}}},
-    "airflowVersion": {
-      "description": "The Airflow version being deployed.",
-      "default": "2.1.0",
-      "$ref": "#/definitions/airflowVersionOrEmpty"
-    }
+    "global": {"properties": {"airflowVersion": {"default": "", "type": "string"}}},
+    "airflowVersion": {"description": "The Airflow version being deployed. Required.", "default": "", "type": "string"}
   }
 }
 EOF
@@ -133,6 +127,8 @@ expect_refusal() {
 
 publish 2.0.0 2.1.0 2.1.1 2.2.0 2.3.0rc1
 old_map="$(sha256sum <"$ROOT/maps/airflow-2.1.0.json")"
+cp "$ROOT/chart/values.yaml" "$T/values.yaml.before"
+cp "$ROOT/chart/values.schema.json" "$T/values.schema.json.before"
 bump "$ROOT" 2.2.0
 cat "$T/err" >&2
 check "new release: exits 0" test "$rc" -eq 0
@@ -147,11 +143,9 @@ check "new release: the chart's copy equals the new map" cmp -s "$MAP" "$ROOT/ch
 check "new release: appVersion bumped" grep -qx 'appVersion: "2.2.0"' "$ROOT/chart/Chart.yaml"
 check "new release: chart version minor +1" grep -qx 'version: 0.2.0' "$ROOT/chart/Chart.yaml"
 check "new release: Chart.yaml comments kept" grep -qx '# the chart.s own version' "$ROOT/chart/Chart.yaml"
-check "new release: airflowVersion default bumped" grep -qx 'airflowVersion: "2.2.0"' "$ROOT/chart/values.yaml"
-check "new release: global.airflowVersion untouched" grep -qx '  airflowVersion: ""' "$ROOT/chart/values.yaml"
-check "new release: schema default bumped, nothing else" same \
-  "$(json "$ROOT/chart/values.schema.json" "m['properties']['airflowVersion']['default'], m['properties']['global']['properties']['airflowVersion']['default'], m['definitions']['airflowVersionOrEmpty']['default']")" \
-  "2.2.0  keep"
+check "new release: values.yaml untouched (airflowVersion has no default)" \
+  cmp -s "$T/values.yaml.before" "$ROOT/chart/values.yaml"
+check "new release: values.schema.json untouched" cmp -s "$T/values.schema.json.before" "$ROOT/chart/values.schema.json"
 
 before="$(tree_sum "$ROOT")"
 bump "$ROOT" 2.2.0
@@ -189,13 +183,8 @@ if [[ -f "$REPO/chart/Chart.yaml" && -f "$REPO/chart/values.yaml" ]]; then
   check "real chart: exits 0" test "$rc" -eq 0
   changed="$(for f in Chart.yaml values.yaml values.schema.json; do
       [[ -f "$REPO/chart/$f" ]] && { diff "$REPO/chart/$f" "$REAL/chart/$f" || true; }; done | grep -c '^>' || true)"
-  expected=3
-  if [[ -f "$REPO/chart/values.schema.json" ]] \
-      && [[ "$(json "$REPO/chart/values.schema.json" "'default' in m.get('properties', {}).get('airflowVersion', {})")" == True ]]; then
-    expected=4
-  fi
-  check "real chart: only appVersion, version, airflowVersion (and its schema default) changed" same "$changed" "$expected"
-  check "real chart: airflowVersion bumped" grep -qx 'airflowVersion: "2.2.0"' "$REAL/chart/values.yaml"
+  check "real chart: only appVersion and version changed" same "$changed" 2
+  check "real chart: appVersion bumped" grep -qx 'appVersion: "2.2.0"' "$REAL/chart/Chart.yaml"
 fi
 
 if [[ $failures -gt 0 ]]; then echo "test-bump: $failures failed"; exit 1; fi

@@ -34,22 +34,27 @@ final class HelmRender {
     }
 
     static Rendered template(Map<String, String> values) {
-        return parse(render(ChartFiles.chartDir(), false, List.of(), values).outOrFail());
+        return parse(helm(Mode.INSTALL, List.of(), values).outOrFail());
     }
 
     /** Renders as {@code helm upgrade} would: {@code .Release.IsUpgrade} true, {@code .Release.IsInstall} false. */
     static Rendered templateUpgrade(String... keysAndValues) {
-        return parse(render(ChartFiles.chartDir(), true, List.of(), pairs(keysAndValues)).outOrFail());
+        return parse(helm(Mode.UPGRADE, List.of(), pairs(keysAndValues)).outOrFail());
     }
 
     /** Renders with a values file of this content (for values --set would turn into numbers or booleans). */
     static Rendered templateWithValuesFile(String yaml) {
-        return parse(render(ChartFiles.chartDir(), false, List.of(write("values", yaml)), Map.of()).outOrFail());
+        return parse(helm(Mode.INSTALL, List.of(write("values", yaml)), Map.of()).outOrFail());
     }
 
     /** Helm's error output of a render that must fail, with these --set values. */
     static String templateError(String... keysAndValues) {
-        return render(ChartFiles.chartDir(), false, List.of(), pairs(keysAndValues)).errOfFailure();
+        return helm(Mode.INSTALL, List.of(), pairs(keysAndValues)).errOfFailure();
+    }
+
+    /** Helm's error output of a render that must fail with the chart's own values and these --set values only. */
+    static String templateAsShippedError(String... keysAndValues) {
+        return helm(Mode.AS_SHIPPED, List.of(), pairs(keysAndValues)).errOfFailure();
     }
 
     /**
@@ -57,31 +62,33 @@ final class HelmRender {
      * the tests' defaults: what an operator's umbrella chart gets.
      */
     static Rendered templateUmbrella(String umbrellaValuesYaml) {
-        return parse(HelmBinary.run(List.of("template", RELEASE, umbrella(umbrellaValuesYaml).toString(),
-                "--namespace", NAMESPACE)).outOrFail());
+        return parse(templateUmbrellaRun(umbrellaValuesYaml).outOrFail());
     }
 
     /** Helm's error output of an umbrella render that must fail. */
     static String templateUmbrellaError(String umbrellaValuesYaml) {
-        return HelmBinary.run(List.of("template", RELEASE, umbrella(umbrellaValuesYaml).toString(),
-                "--namespace", NAMESPACE)).errOfFailure();
+        return templateUmbrellaRun(umbrellaValuesYaml).errOfFailure();
     }
 
-    private static HelmBinary.Result render(Path chart, boolean upgrade, List<Path> valuesFiles,
-                                            Map<String, String> values) {
-        List<String> args = new ArrayList<>(List.of("template", RELEASE, chart.toString(), "--namespace", NAMESPACE,
-                "--values", TESTED_VERSION.toString()));
-        if (upgrade) {
+    private static HelmBinary.Result templateUmbrellaRun(String umbrellaValuesYaml) {
+        return HelmBinary.run(List.of("template", RELEASE, umbrella(umbrellaValuesYaml).toString(),
+                "--namespace", NAMESPACE));
+    }
+
+    /** How a render sees the release, and whether the tests' Airflow version is given. */
+    private enum Mode { INSTALL, UPGRADE, AS_SHIPPED }
+
+    private static HelmBinary.Result helm(Mode mode, List<Path> valuesFiles, Map<String, String> values) {
+        List<String> args = new ArrayList<>(List.of("template", RELEASE, ChartFiles.chartDir().toString(),
+                "--namespace", NAMESPACE));
+        if (mode != Mode.AS_SHIPPED) {
+            args.addAll(List.of("--values", TESTED_VERSION.toString()));
+        }
+        if (mode == Mode.UPGRADE) {
             args.add("--is-upgrade");
         }
-        for (Path file : valuesFiles) {
-            args.add("--values");
-            args.add(file.toString());
-        }
-        for (Map.Entry<String, String> value : values.entrySet()) {
-            args.add("--set");
-            args.add(value.getKey() + "=" + value.getValue());
-        }
+        valuesFiles.forEach(file -> args.addAll(List.of("--values", file.toString())));
+        values.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
         return HelmBinary.run(args);
     }
 

@@ -88,13 +88,6 @@ class JobIT {
     }
 
     @Test
-    void shouldRefuseToRenderWithoutAnAirflowVersion() {
-        String error = HelmRender.templateError("airflowVersion", "");
-
-        assertTrue(error.contains("set airflowVersion"), error);
-    }
-
-    @Test
     void shouldReadTheDatabaseUrlFromTheOfficialChartsMetadataSecret() {
         JsonNode env = env(HelmRender.template(), "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN");
 

@@ -37,6 +37,11 @@ record Rendered(List<ObjectNode> docs) {
         return findJob("-restore");
     }
 
+    /** The Job that runs `airflow db migrate` after a rollback. */
+    Optional<ObjectNode> migrateJob() {
+        return findJob("-db-migrate");
+    }
+
     private ObjectNode jobNamed(String suffix) {
         return findJob(suffix).orElseThrow(() -> new AssertionError("no Job *" + suffix + " rendered; got " + kinds()));
     }

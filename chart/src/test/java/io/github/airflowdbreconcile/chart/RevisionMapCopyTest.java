@@ -27,6 +27,5 @@ class RevisionMapCopyTest {
 
         assertEquals(ChartFiles.versionOf(ChartFiles.newestMap()).toString(), newest, "map file name");
         assertEquals(newest, ChartFiles.chartYaml().path("appVersion").asText(), "Chart.yaml appVersion");
-        assertEquals(newest, ChartFiles.values().path("airflowVersion").asText(), "values.yaml airflowVersion");
     }
 }

@@ -16,7 +16,6 @@ class UmbrellaIT {
                   # Globals of other subcharts (the Airflow chart's) reach this chart too.
                   someOtherChartsGlobal: {enabled: true}
                 airflow-db-reconcile:
-                  airflowVersion: ""
                   migrateDatabaseJob:
                     allowDowngrade: true
                     runOnInstall: false
