@@ -85,11 +85,17 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if or .Values.migrateDatabaseJob.allowDowngrade (eq .Values.migrateDatabaseJob.downgrade.currentVersionSource "running-pod-exec") }}true{{ end }}
 {{- end }}
 
+{{/*
+The account the Job runs as when it needs the API. Without one the pod would run as, and the RoleBinding bind
+pods/exec and patch rights to, the namespace's default ServiceAccount, which every other pod there uses.
+*/}}
 {{- define "airflow-db-reconcile.serviceAccountName" -}}
 {{- if .Values.serviceAccount.name }}
 {{- .Values.serviceAccount.name }}
 {{- else if .Values.serviceAccount.create }}
 {{- include "airflow-db-reconcile.fullname" . }}
+{{- else }}
+{{- fail "serviceAccount.create=false needs serviceAccount.name: the Job needs Kubernetes API access (allowDowngrade or a running-pod currentVersionSource) and would otherwise run as the namespace's default ServiceAccount; set serviceAccount.name to the account to use, or serviceAccount.create=true" }}
 {{- end }}
 {{- end }}
 

@@ -44,9 +44,7 @@ spec:
     spec:
       restartPolicy: Never
       {{- if $needsApi }}
-      {{- with include "airflow-db-reconcile.serviceAccountName" $root }}
-      serviceAccountName: {{ . }}
-      {{- end }}
+      serviceAccountName: {{ include "airflow-db-reconcile.serviceAccountName" $root }}
       automountServiceAccountToken: true
       {{- else }}
       # Reading alembic_version needs no Kubernetes API access, so no token is mounted.

@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** RBAC objects appear only when the Job needs the Kubernetes API, with the verbs that need and no more. */
 class RbacIT {
@@ -77,6 +82,37 @@ class RbacIT {
         assertTrue(rendered.find("ServiceAccount").isEmpty());
         assertEquals("airflow-admin", rendered.podSpec().path("serviceAccountName").asText());
         assertEquals("airflow-admin", rendered.get("RoleBinding").path("subjects").get(0).path("name").asText());
+    }
+
+    static Stream<List<String>> apiUses() {
+        return Stream.of(
+                List.of("migrateDatabaseJob.allowDowngrade", "true"),
+                List.of("migrateDatabaseJob.allowDowngrade", "true", "rbac.create", "false"),
+                List.of("migrateDatabaseJob.downgrade.currentVersionSource", "running-pod-image"),
+                List.of("migrateDatabaseJob.downgrade.currentVersionSource", "running-pod-exec"));
+    }
+
+    /** Else the Role (pods/exec, patch) would be bound to, and the Job run as, the namespace's default account. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("apiUses")
+    void shouldRefuseToUseTheDefaultServiceAccountWhenTheJobNeedsTheApi(List<String> values) {
+        List<String> all = new ArrayList<>(values);
+        all.addAll(List.of("serviceAccount.create", "false"));
+
+        String error = HelmRender.templateError(all.toArray(String[]::new));
+
+        List<String> errors = error.lines().filter(l -> l.startsWith("Error:")).toList();
+        assertEquals(1, errors.size(), error);
+        assertTrue(errors.get(0).contains("serviceAccount.create=false") && errors.get(0).contains("serviceAccount.name"),
+                error);
+    }
+
+    @Test
+    void shouldNeedNoServiceAccountWhenOnlyTheAlembicTableIsRead() {
+        Rendered rendered = HelmRender.template("serviceAccount.create", "false");
+
+        assertEquals(Set.of("ConfigMap", "Job"), Set.copyOf(rendered.kinds()));
+        assertTrue(rendered.podSpec().path("serviceAccountName").isMissingNode());
     }
 
     @Test
