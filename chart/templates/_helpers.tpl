@@ -103,10 +103,14 @@ pods/exec and patch rights to, the namespace's default ServiceAccount, which eve
 Annotations that order an object before the Job: a Helm hook with a lower weight, or, without Helm
 hooks, an Argo CD PreSync hook with an earlier wave (a plain object would be applied after PreSync).
 Helm deletes succeeded hooks, so with allowDowngrade they come back for the restore Job after the change.
+Helm never deletes hooks on uninstall, and a hook left by a failed or interrupted run (the RBAC grants pods/exec)
+would outlive the release: as pre-delete hooks too, `helm uninstall` replaces such a leftover
+(before-hook-creation) and deletes it once done (hook-succeeded). No hook-failed: Helm applies it only to the
+hook that failed, and only Jobs and Pods can fail once created.
 */}}
 {{- define "airflow-db-reconcile.supportAnnotations" -}}
 {{- if .Values.migrateDatabaseJob.useHelmHooks -}}
-helm.sh/hook: {{ include "airflow-db-reconcile.hookEvents" . }}{{ if .Values.migrateDatabaseJob.allowDowngrade }},post-upgrade,post-rollback{{ end }}
+helm.sh/hook: {{ include "airflow-db-reconcile.hookEvents" . }}{{ if .Values.migrateDatabaseJob.allowDowngrade }},post-upgrade,post-rollback{{ end }},pre-delete
 helm.sh/hook-weight: "-20"
 helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
 {{- else -}}

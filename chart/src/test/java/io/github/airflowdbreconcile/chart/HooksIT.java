@@ -2,12 +2,14 @@ package io.github.airflowdbreconcile.chart;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,9 +42,45 @@ class HooksIT {
         List<ObjectNode> support = rendered.docs().stream().filter(d -> !"Job".equals(d.path("kind").asText())).toList();
         assertEquals(4, support.size(), rendered.kinds()::toString);
         assertAll(support.stream().map(doc -> () -> assertEquals(Map.of(
-                HOOK, "pre-install,pre-upgrade,pre-rollback,post-upgrade,post-rollback",
+                HOOK, "pre-install,pre-upgrade,pre-rollback,post-upgrade,post-rollback,pre-delete",
                 WEIGHT, "-20",
                 DELETE, "before-hook-creation,hook-succeeded"), Rendered.annotations(doc), doc.path("kind").asText())));
+    }
+
+    /**
+     * Helm deletes no hook on uninstall, and one left by a failed or interrupted run would keep pods/exec rights in
+     * the namespace: as pre-delete hooks that Helm first replaces (before-hook-creation) and then deletes once they
+     * exist (hook-succeeded), the RBAC objects and the map are gone after `helm uninstall`.
+     */
+    @Test
+    void shouldRemoveTheRbacAndTheMapOnUninstall() {
+        Rendered rendered = HelmRender.template("migrateDatabaseJob.allowDowngrade", "true");
+
+        List<ObjectNode> support = rendered.docs().stream().filter(d -> !"Job".equals(d.path("kind").asText())).toList();
+        assertEquals(Set.of("ConfigMap", "ServiceAccount", "Role", "RoleBinding"),
+                Set.copyOf(support.stream().map(d -> d.path("kind").asText()).toList()));
+        assertAll(support.stream().map(doc -> () -> {
+            Map<String, String> annotations = Rendered.annotations(doc);
+            assertTrue(List.of(annotations.get(HOOK).split(",")).contains("pre-delete"), doc.path("kind").asText());
+            assertEquals(List.of("before-hook-creation", "hook-succeeded"), List.of(annotations.get(DELETE).split(",")),
+                    doc.path("kind").asText());
+        }));
+    }
+
+    /** A failed Job stays, with its log, until ttlSecondsAfterFinished; an uninstall does not start one. */
+    @Test
+    void shouldKeepAFailedJobForItsLogUntilItsTtl() {
+        Rendered rendered = HelmRender.template("migrateDatabaseJob.allowDowngrade", "true");
+
+        List<ObjectNode> jobs = rendered.docs().stream().filter(d -> "Job".equals(d.path("kind").asText())).toList();
+        assertEquals(3, jobs.size(), rendered.kinds()::toString);
+        assertAll(jobs.stream().map(job -> () -> {
+            Map<String, String> annotations = Rendered.annotations(job);
+            String name = job.path("metadata").path("name").asText();
+            assertEquals("before-hook-creation,hook-succeeded", annotations.get(DELETE), name);
+            assertFalse(annotations.get(HOOK).contains("delete"), name);
+            assertEquals(600, job.path("spec").path("ttlSecondsAfterFinished").asInt(), name);
+        }));
     }
 
     @Test
@@ -71,7 +109,7 @@ class HooksIT {
         Rendered rendered = HelmRender.template("migrateDatabaseJob.runOnInstall", "false");
 
         assertEquals("pre-upgrade,pre-rollback", Rendered.annotations(rendered.job()).get(HOOK));
-        assertEquals("pre-upgrade,pre-rollback", Rendered.annotations(rendered.get("ConfigMap")).get(HOOK));
+        assertEquals("pre-upgrade,pre-rollback,pre-delete", Rendered.annotations(rendered.get("ConfigMap")).get(HOOK));
     }
 
     @Test
