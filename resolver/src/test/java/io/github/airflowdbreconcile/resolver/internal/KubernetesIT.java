@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.client.server.mock.OutputStreamMessage;
 import io.fabric8.kubernetes.client.server.mock.StatusStreamMessage;
 import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.ReconcileException;
+import io.github.airflowdbreconcile.resolver.ApiRights;
 import io.github.airflowdbreconcile.resolver.MockAirflow;
 import io.github.airflowdbreconcile.resolver.PostgresServer;
 import io.github.airflowdbreconcile.resolver.TestMaps;
@@ -33,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -448,6 +450,69 @@ class KubernetesIT {
         expectExec("af-webserver-0", "webserver", List.of("airflow", "version"),
                 new OutputStreamMessage("2.10.4\n"), new StatusStreamMessage(0));
         assertEquals(TestMaps.R2103, source().fromExec().revision());
+    }
+
+    // --- the rights these calls need: resolver/README.md's table, which the chart's Role is checked against
+
+    @Test
+    void shouldNeedExactlyTheDocumentedRightsToReadTheRunningPodsImage() throws Exception {
+        pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
+        int setup = server.getRequestCount();
+
+        source().fromImage();
+
+        assertEquals(ApiRights.documentedFor("running-pod-image"), ApiRights.neededBy(server, setup));
+    }
+
+    /** `airflow version` in the running pod; and in one that vanished since it was found, which fails cleanly. */
+    @Test
+    void shouldNeedExactlyTheDocumentedRightsToAskTheRunningPodForItsVersion() throws Exception {
+        pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
+        Pod vanishing = pod("af-webserver-0", "webserver", true, "apache/airflow:3.1.1");
+        expectExec("af-api-server-0", "api-server", List.of("airflow", "version"),
+                new OutputStreamMessage("3.1.1\n"), new StatusStreamMessage(0));
+        client.pods().inNamespace(NS).withName("af-webserver-0").delete();
+        int setup = server.getRequestCount();
+
+        source().fromExec();
+        assertThrows(ReconcileException.class, () -> podExec().run(vanishing, "webserver",
+                List.of("airflow", "version"), new ByteArrayOutputStream(), Duration.ofSeconds(10)));
+
+        assertEquals(ApiRights.documentedFor("running-pod-exec"), ApiRights.neededBy(server, setup));
+    }
+
+    /**
+     * `run --allow-downgrade`: a downgrade whose stream lost its exit status (the pod and its processes are looked
+     * at until it has ended), its dry run, a downgrade, one whose result is wrong (put back); then `restore`.
+     */
+    @Test
+    void shouldNeedExactlyTheDocumentedRightsToDowngradeAndRestore() throws Exception {
+        pod("af-api-server-0", "api-server", true, "apache/airflow:3.1.1");
+        deployment("af-scheduler", "scheduler", 2, 2, RELEASE);
+        statefulSet("af-worker", "worker", 1);
+        String path = airflow.execPath("af-api-server-0", "api-server", downgradeCommand());
+        server.expect().get().withPath(path).andUpgradeToWebSocket().open(new OutputStreamMessage("Downgrading\n"))
+                .done().once();
+        server.expect().get().withPath(path).andUpgradeToWebSocket().open(new StatusStreamMessage(0)).done().always();
+        expectProcessChecks("airflow-db-reconcile-checked\n", "airflow-db-reconcile-checked\n");
+        int setup = server.getRequestCount();
+
+        executor().downgrade(downgradePlan(), () -> CurrentState.at(TestMaps.R306, "test"));
+        new Workloads(cluster, log).restore();
+        executor().describe(downgradePlan());
+        executor().downgrade(downgradePlan(), () -> CurrentState.at(TestMaps.R306, "test"));
+        new Workloads(cluster, log).restore();
+        assertThrows(ReconcileException.class,
+                () -> executor().downgrade(downgradePlan(), KubernetesIT::schemaUnchanged));
+
+        assertTrue(logged().contains("no `airflow db downgrade` runs in pod af-api-server-0 any more"), logged());
+        assertEquals(ApiRights.documentedFor("allow-downgrade"), ApiRights.neededBy(server, setup));
+    }
+
+    /** A use the table names but no test exercises would go unchecked. */
+    @Test
+    void shouldDocumentRightsOnlyForTheUsesCheckedHere() {
+        assertEquals(Set.of("allow-downgrade", "running-pod-exec", "running-pod-image"), ApiRights.documentedUses());
     }
 
     // --- fixtures
