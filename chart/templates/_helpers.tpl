@@ -75,8 +75,16 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 {{- end }}
 
-{{/* Reading pods needs the API; so does a downgrade (pod exec, scaling writers to zero). */}}
+{{/*
+The Job needs the API to read pods (a running-pod source), for a downgrade (pod exec, scaling writers to zero), and
+on an install: it passes --missing-url-means-fresh there, and a missing metadata Secret means a fresh database only
+while the Airflow release has no Deployment or StatefulSet yet.
+*/}}
 {{- define "airflow-db-reconcile.needsApi" -}}
+{{- if or (include "airflow-db-reconcile.readsPods" .) .Release.IsInstall }}true{{ end }}
+{{- end }}
+
+{{- define "airflow-db-reconcile.readsPods" -}}
 {{- if or .Values.migrateDatabaseJob.allowDowngrade (ne .Values.migrateDatabaseJob.downgrade.currentVersionSource "alembic-table") }}true{{ end }}
 {{- end }}
 
@@ -95,7 +103,7 @@ pods/exec and patch rights to, the namespace's default ServiceAccount, which eve
 {{- else if .Values.serviceAccount.create }}
 {{- include "airflow-db-reconcile.fullname" . }}
 {{- else }}
-{{- fail "serviceAccount.create=false needs serviceAccount.name: the Job needs Kubernetes API access (allowDowngrade or a running-pod currentVersionSource) and would otherwise run as the namespace's default ServiceAccount; set serviceAccount.name to the account to use, or serviceAccount.create=true" }}
+{{- fail "serviceAccount.create=false needs serviceAccount.name: the Job needs Kubernetes API access (on an install, with allowDowngrade or a running-pod currentVersionSource) and would otherwise run as the namespace's default ServiceAccount; set serviceAccount.name to the account to use, or serviceAccount.create=true" }}
 {{- end }}
 {{- end }}
 

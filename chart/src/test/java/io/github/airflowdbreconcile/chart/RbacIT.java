@@ -24,17 +24,27 @@ class RbacIT {
     private static final String FULLNAME = "prod-airflow-db-reconcile";
 
     static Stream<Arguments> jobForms() {
-        return Stream.of(false, true).flatMap(downgrade -> Stream.of("alembic-table", "running-pod-image",
-                "running-pod-exec").map(source -> Arguments.of(downgrade, source)));
+        return Stream.of(false, true).flatMap(install -> Stream.of(false, true).flatMap(downgrade -> Stream.of(
+                "alembic-table", "running-pod-image", "running-pod-exec")
+                .map(source -> Arguments.of(install, downgrade, source))));
     }
 
-    /** The Job's uses of the resolver: its --source, and --allow-downgrade with the restore Job. */
-    @ParameterizedTest(name = "allowDowngrade={0}, currentVersionSource={1}")
+    /**
+     * The Job's uses of the resolver: its --source, --allow-downgrade with the restore Job, and on an install
+     * --missing-url-means-fresh (a missing metadata Secret means a fresh database only while the release has no
+     * workload).
+     */
+    @ParameterizedTest(name = "install={0}, allowDowngrade={1}, currentVersionSource={2}")
     @MethodSource("jobForms")
-    void shouldGrantExactlyWhatTheResolverDocumentsForWhatTheJobDoes(boolean downgrade, String source) {
-        Rendered rendered = HelmRender.template("migrateDatabaseJob.allowDowngrade", Boolean.toString(downgrade),
-                "migrateDatabaseJob.downgrade.currentVersionSource", source);
+    void shouldGrantExactlyWhatTheResolverDocumentsForWhatTheJobDoes(boolean install, boolean downgrade,
+                                                                       String source) {
+        String[] values = {"migrateDatabaseJob.allowDowngrade", Boolean.toString(downgrade),
+                "migrateDatabaseJob.downgrade.currentVersionSource", source};
+        Rendered rendered = install ? HelmRender.template(values) : HelmRender.templateUpgrade(values);
         Set<String> uses = new TreeSet<>();
+        if (install) {
+            uses.add("missing-url-means-fresh");
+        }
         if (downgrade) {
             uses.add("allow-downgrade");
         }
@@ -48,8 +58,8 @@ class RbacIT {
     }
 
     @Test
-    void shouldGiveNoApiAccessWhenOnlyTheAlembicTableIsRead() {
-        Rendered rendered = HelmRender.template();
+    void shouldGiveNoApiAccessWhenAnUpgradeOnlyReadsTheAlembicTable() {
+        Rendered rendered = HelmRender.templateUpgrade();
 
         assertEquals(Set.of("ConfigMap", "Job"), Set.copyOf(rendered.kinds()));
         assertFalse(rendered.podSpec().path("automountServiceAccountToken").asBoolean(true));
@@ -90,13 +100,17 @@ class RbacIT {
 
     static Stream<List<String>> apiUses() {
         return Stream.of(
+                List.of(),
                 List.of("migrateDatabaseJob.allowDowngrade", "true"),
                 List.of("migrateDatabaseJob.allowDowngrade", "true", "rbac.create", "false"),
                 List.of("migrateDatabaseJob.downgrade.currentVersionSource", "running-pod-image"),
                 List.of("migrateDatabaseJob.downgrade.currentVersionSource", "running-pod-exec"));
     }
 
-    /** Else the Role (pods/exec, patch) would be bound to, and the Job run as, the namespace's default account. */
+    /**
+     * Else the Role (pods/exec, patch) would be bound to, and the Job run as, the namespace's default account. An
+     * install (no values) needs the API too: it lists the release's workloads when the metadata Secret is missing.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("apiUses")
     void shouldRefuseToUseTheDefaultServiceAccountWhenTheJobNeedsTheApi(List<String> values) {
@@ -112,8 +126,8 @@ class RbacIT {
     }
 
     @Test
-    void shouldNeedNoServiceAccountWhenOnlyTheAlembicTableIsRead() {
-        Rendered rendered = HelmRender.template("serviceAccount.create", "false");
+    void shouldNeedNoServiceAccountWhenAnUpgradeOnlyReadsTheAlembicTable() {
+        Rendered rendered = HelmRender.templateUpgrade("serviceAccount.create", "false");
 
         assertEquals(Set.of("ConfigMap", "Job"), Set.copyOf(rendered.kinds()));
         assertTrue(rendered.podSpec().path("serviceAccountName").isMissingNode());

@@ -56,6 +56,17 @@ class FreshProofIT {
         assertTrue(run.out().contains("\"action\" : \"install\""), run.out());
     }
 
+    /** resolver/README.md's permission table, which the chart's Role is checked against. */
+    @Test
+    void shouldNeedExactlyTheDocumentedRightsToProveAFreshInstall() throws Exception {
+        int setup = server.getRequestCount();
+
+        CliRun run = runWithoutUrl();
+
+        assertEquals(ExitCodes.OK, run.exit(), run.err());
+        assertEquals(ApiRights.documentedFor("missing-url-means-fresh"), ApiRights.neededBy(server, setup));
+    }
+
     @Test
     void shouldRefuseAMissingUrlWhileTheReleaseRunsInsteadOfSkippingTheDowngrade() {
         new MockAirflow(server, client, "airflow").deployment("af-scheduler", "scheduler", 1, 1, "af");

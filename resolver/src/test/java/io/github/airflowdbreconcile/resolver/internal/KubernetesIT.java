@@ -509,10 +509,11 @@ class KubernetesIT {
         assertEquals(ApiRights.documentedFor("allow-downgrade"), ApiRights.neededBy(server, setup));
     }
 
-    /** A use the table names but no test exercises would go unchecked. */
+    /** A use the table names but no test exercises (here, and FreshProofIT) would go unchecked. */
     @Test
     void shouldDocumentRightsOnlyForTheUsesCheckedHere() {
-        assertEquals(Set.of("allow-downgrade", "running-pod-exec", "running-pod-image"), ApiRights.documentedUses());
+        assertEquals(Set.of("allow-downgrade", "missing-url-means-fresh", "running-pod-exec", "running-pod-image"),
+                ApiRights.documentedUses());
     }
 
     // --- fixtures
