@@ -32,6 +32,8 @@ metadata:
     {{- toYaml $annotations | nindent 4 }}
 spec:
   backoffLimit: {{ $job.backoffLimit }}
+  {{- /* Every wait the reconciler may do (resolver/README.md, "Deadline"), so the deadline never cuts one short. */}}
+  activeDeadlineSeconds: {{ add (mul 7 $job.timeouts.dbSeconds) (mul 2 $job.timeouts.podSeconds) $job.timeouts.execSeconds 120 }}
   ttlSecondsAfterFinished: {{ $job.ttlSecondsAfterFinished }}
   template:
     metadata:

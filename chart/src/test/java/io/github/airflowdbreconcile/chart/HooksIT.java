@@ -94,7 +94,7 @@ class HooksIT {
         restore.path("spec").path("template").path("spec").path("containers").get(0).path("args")
                 .forEach(a -> args.add(a.asText()));
         assertEquals(List.of("restore", "--namespace", "$(POD_NAMESPACE)", "--release", "prod", "--component-label",
-                "component", "--pod-timeout", "300"), args);
+                "component", "--pod-timeout", "660"), args);
     }
 
     @Test

@@ -30,7 +30,7 @@ class JobIT {
                 "--namespace", "$(POD_NAMESPACE)",
                 "--release", HelmRender.RELEASE,
                 "--component-label", "component",
-                "--pod-timeout", "300"), rendered.args());
+                "--pod-timeout", "660"), rendered.args());
         assertTrue(env(rendered, "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN").path("valueFrom").path("secretKeyRef")
                 .path("optional").isMissingNode());
         assertEquals("prod-airflow-db-reconcile-db-downgrade", rendered.job().path("metadata").path("name").asText());
@@ -71,6 +71,8 @@ class JobIT {
         assertEquals(Optional.of("900"), rendered.arg("--exec-timeout"));
         assertEquals(Optional.of("app.example.com/component"), rendered.arg("--component-label"));
         assertTrue(rendered.args().contains("--verbose"));
+        // 7 x db + 2 x pod + exec + 120: Kubernetes must not kill the Job while one of its waits still runs.
+        assertEquals(1350, rendered.job().path("spec").path("activeDeadlineSeconds").asInt());
     }
 
     @Test
