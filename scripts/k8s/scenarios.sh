@@ -155,6 +155,26 @@ expect_quiet_downgrade() {
   echo "writers at 0 in all $(grep -c . <<<"$during") samples taken while the schema moved from $1 to $2"
 }
 
+# install_release RELEASE VERSION ALLOW_DOWNGRADE: a fresh database and release, installed and serving.
+install_release() {
+  createdb_from "$1"
+  helm_run install install "$1" "$(umbrella)" -n "$1" --create-namespace -f "$(values "$1" "$3")" \
+    --set global.airflowVersion="$2" --timeout 10m || fail "helm install of $1 at $2 exited non-zero"
+  expect_serving "$1" "$2"
+}
+
+# expect_ran_in LOG PODS: the reconciler's log names the pod the downgrade ran in, one of PODS (running before).
+expect_ran_in() {
+  local ran_in
+  ran_in=$(sed -n 's/.*running the downgrade in pod \([^ ]*\).*/\1/p' "$1")
+  [[ -n $ran_in && " $2 " == *" $ran_in "* ]] || fail "the downgrade ran in '${ran_in:-no pod}', not in a running pod ($2)"
+  echo "the downgrade ran in $ran_in"
+}
+
+expect_writers() { # expect_writers RELEASE EXPECTED WHEN
+  [[ $(writers "$1") == "$2" ]] || fail "writers $3: $(writers "$1"), not $2"
+}
+
 expect_log() { # expect_log LOG_FILE TEXT WHAT
   grep -qF -- "$2" "$1" || fail "$3: the log does not say '$2' ($(tail -n 3 "$1" | paste -sd ';'))"
 }
@@ -207,12 +227,9 @@ scenario_3() {
   cat "$SDIR/reconciler.log"
   expect_head "$HISTORY" 3.0.6
   expect_quiet_downgrade 3.1.8 3.0.6
-  local ran_in
-  ran_in=$(sed -n 's/.*running the downgrade in pod \([^ ]*\).*/\1/p' "$SDIR/reconciler.log")
-  [[ -n $ran_in && " $pods " == *" $ran_in "* ]] \
-    || fail "the downgrade ran in '${ran_in:-no pod}', not in a running 3.1.8 api-server pod ($pods)"
+  expect_ran_in "$SDIR/reconciler.log" "$pods"
   expect_serving "$HISTORY" 3.0.6
-  [[ $(writers "$HISTORY") == "$before" ]] || fail "writers are $(writers "$HISTORY") after the upgrade, not $before"
+  expect_writers "$HISTORY" "$before" "after the upgrade"
   measure "helm upgrade with the downgrade: $wall s wall; $(downgrade_seconds "$SDIR/reconciler.log") s of it was airflow db downgrade"
 }
 
@@ -236,7 +253,7 @@ scenario_4() {
   reconciler_log "$HISTORY" db-migrate >"$SDIR/migrate.log"
   expect_head "$HISTORY" 3.1.8
   expect_serving "$HISTORY" 3.1.8
-  [[ $(writers "$HISTORY") == "$before" ]] || fail "writers are $(writers "$HISTORY") after the rollback, not $before"
+  expect_writers "$HISTORY" "$before" "after the rollback"
 }
 
 scenario_5() {
@@ -250,27 +267,21 @@ scenario_5() {
   cat "$SDIR/reconciler.log"
   expect_head "$HISTORY" 3.0.6
   expect_quiet_downgrade 3.1.8 3.0.6
-  local ran_in
-  ran_in=$(sed -n 's/.*running the downgrade in pod \([^ ]*\).*/\1/p' "$SDIR/reconciler.log")
-  [[ -n $ran_in && " $pods " == *" $ran_in "* ]] || fail "the downgrade ran in '${ran_in:-no pod}', not in $pods"
+  expect_ran_in "$SDIR/reconciler.log" "$pods"
   expect_serving "$HISTORY" 3.0.6
-  [[ $(writers "$HISTORY") == "$before" ]] || fail "writers are $(writers "$HISTORY") after the rollback, not $before"
+  expect_writers "$HISTORY" "$before" "after the rollback"
 }
 
 # --- scenario 6: across the major version ---------------------------------------------------------------------
 
 MAJOR=major
 scenario_6() {
-  createdb_from "$MAJOR"
-  helm_run install install "$MAJOR" "$(umbrella)" -n "$MAJOR" --create-namespace -f "$(values "$MAJOR" true)" \
-    --set global.airflowVersion=3.0.6 --timeout 10m || fail "helm install at 3.0.6 exited non-zero"
-  expect_serving "$MAJOR" 3.0.6
+  install_release "$MAJOR" 3.0.6 true
   local pods; pods=$(api_pods "$MAJOR" api-server)
   helm_run down upgrade "$MAJOR" "$(umbrella)" -n "$MAJOR" -f "$SDIR/values.yaml" \
     --set global.airflowVersion=2.10.5 --timeout 10m || fail "helm upgrade to 2.10.5 exited non-zero"
   reconciler_log "$MAJOR" >"$SDIR/reconciler.log"
-  local ran_in; ran_in=$(sed -n 's/.*running the downgrade in pod \([^ ]*\).*/\1/p' "$SDIR/reconciler.log")
-  [[ -n $ran_in && " $pods " == *" $ran_in "* ]] || fail "the downgrade ran in '${ran_in:-no pod}', not in $pods"
+  expect_ran_in "$SDIR/reconciler.log" "$pods"
   expect_head "$MAJOR" 2.10.5
   [[ $(sql_value "$MAJOR" "SELECT to_regclass('public.ab_user') IS NOT NULL") == t ]] \
     || fail "no FAB table ab_user after the downgrade to 2.10.5"
@@ -337,12 +348,11 @@ scenario_9() {
   argo_sync 3.0.6 || fail "the sync to 3.0.6 failed"
   sample_stop
   cat "$SDIR/$ARGO-airflow-db-reconcile-db-downgrade.log"
-  local ran_in; ran_in=$(sed -n 's/.*running the downgrade in pod \([^ ]*\).*/\1/p' "$SDIR/$ARGO-airflow-db-reconcile-db-downgrade.log")
-  [[ -n $ran_in && " $pods " == *" $ran_in "* ]] || fail "the downgrade ran in '${ran_in:-no pod}', not in $pods"
+  expect_ran_in "$SDIR/$ARGO-airflow-db-reconcile-db-downgrade.log" "$pods"
   expect_head "$ARGO" 3.0.6
   expect_quiet_downgrade 3.1.8 3.0.6
   expect_serving "$ARGO" 3.0.6
-  [[ $(writers "$ARGO") == "$before" ]] || fail "writers are $(writers "$ARGO") after the sync, not $before"
+  expect_writers "$ARGO" "$before" "after the sync"
 }
 
 # --- scenario 7: RBAC for real ------------------------------------------------------------------------------------
@@ -399,10 +409,7 @@ run_hook_job() {
 }
 
 scenario_7() {
-  createdb_from "$RBAC"
-  helm_run install install "$RBAC" "$(umbrella)" -n "$RBAC" --create-namespace -f "$(values "$RBAC" true)" \
-    --set global.airflowVersion=3.1.8 --timeout 10m || fail "helm install at 3.1.8 exited non-zero"
-  expect_serving "$RBAC" 3.1.8
+  install_release "$RBAC" 3.1.8 true
   rbac_hooks
   local before head index rules removed outcome
   before=$(writers "$RBAC"); head=$(db_head "$RBAC")
@@ -439,17 +446,14 @@ PY
     --timeout 10m || fail "helm upgrade to 3.0.6 with the chart's Role exited non-zero"
   expect_head "$RBAC" 3.0.6
   expect_serving "$RBAC" 3.0.6
-  [[ $(writers "$RBAC") == "$before" ]] || fail "writers after the downgrade: $(writers "$RBAC"), not $before"
+  expect_writers "$RBAC" "$before" "after the downgrade"
 }
 
 # --- scenario 8: faults -------------------------------------------------------------------------------------------
 
 FAULTS=faults
 scenario_8() {
-  createdb_from "$FAULTS"
-  helm_run install install "$FAULTS" "$(umbrella)" -n "$FAULTS" --create-namespace -f "$(values "$FAULTS" true)" \
-    --set global.airflowVersion=3.1.8 --timeout 10m || fail "helm install at 3.1.8 exited non-zero"
-  expect_serving "$FAULTS" 3.1.8
+  install_release "$FAULTS" 3.1.8 true
   local before; before=$(writers "$FAULTS")
 
   echo "== the hook's pod killed while the downgrade runs, then the upgrade again"
@@ -477,7 +481,7 @@ scenario_8() {
     --timeout 10m || fail "the second helm upgrade to 3.0.6 exited non-zero"
   expect_head "$FAULTS" 3.0.6
   expect_serving "$FAULTS" 3.0.6
-  [[ $(writers "$FAULTS") == "$before" ]] || fail "writers after converging: $(writers "$FAULTS"), not $before"
+  expect_writers "$FAULTS" "$before" "after converging"
 
   echo "== helm upgrade --atomic whose new pods never become Ready: the rollback migrates the schema forward again"
   if helm_run atomic upgrade "$FAULTS" "$(umbrella)" -n "$FAULTS" -f "$SDIR/values.yaml" \
@@ -487,7 +491,7 @@ scenario_8() {
   expect_log "$SDIR/atomic.log" "rolled back" "helm's output"
   expect_head "$FAULTS" 3.0.6
   expect_serving "$FAULTS" 3.0.6
-  [[ $(writers "$FAULTS") == "$before" ]] || fail "writers after the atomic rollback: $(writers "$FAULTS"), not $before"
+  expect_writers "$FAULTS" "$before" "after the atomic rollback"
 
   echo "== helm upgrade --atomic to 3.1.8 with a downgrade refused on the way back: nothing changes"
   if helm_run refused upgrade "$FAULTS" "$(umbrella)" -n "$FAULTS" -f "$(values "$FAULTS" false)" \
@@ -496,5 +500,5 @@ scenario_8() {
   fi
   expect_head "$FAULTS" 3.0.6
   expect_serving "$FAULTS" 3.0.6
-  [[ $(writers "$FAULTS") == "$before" ]] || fail "writers after the refused atomic upgrade: $(writers "$FAULTS"), not $before"
+  expect_writers "$FAULTS" "$before" "after the refused atomic upgrade"
 }

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,8 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @EnableKubernetesMockClient(crud = true, https = false)
 class FreshProofIT {
-    private static final List<String> CLIENT_PROPERTIES = List.of("kubernetes.master", "kubernetes.auth.tryKubeConfig",
-            "kubernetes.auth.tryServiceAccount");
 
     KubernetesMockServer server;
     KubernetesClient client;
@@ -30,14 +27,12 @@ class FreshProofIT {
 
     @BeforeEach
     void pointTheCommandLineAtTheMockCluster() {
-        System.setProperty("kubernetes.master", client.getMasterUrl().toString());
-        System.setProperty("kubernetes.auth.tryKubeConfig", "false");
-        System.setProperty("kubernetes.auth.tryServiceAccount", "false");
+        MockAirflow.pointCommandLineAt(client);
     }
 
     @AfterEach
     void forgetTheMockCluster() {
-        CLIENT_PROPERTIES.forEach(System::clearProperty);
+        MockAirflow.forgetCommandLineCluster();
     }
 
     private CliRun runWithoutUrl() {

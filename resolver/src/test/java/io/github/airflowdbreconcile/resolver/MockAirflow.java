@@ -12,6 +12,21 @@ import java.util.List;
 
 /** An Airflow release's objects in a namespace of a fabric8 mock API server (CRUD mode), labelled like the chart's. */
 public record MockAirflow(KubernetesMockServer server, KubernetesClient client, String namespace) {
+    /** What fabric8 reads when it configures itself, as the command line's client does. */
+    private static final List<String> CLIENT_PROPERTIES = List.of("kubernetes.master", "kubernetes.auth.tryKubeConfig",
+            "kubernetes.auth.tryServiceAccount");
+
+    /** Points the clients that commands run in this JVM build at the mock server (and at nothing else). */
+    public static void pointCommandLineAt(KubernetesClient mock) {
+        System.setProperty("kubernetes.master", mock.getMasterUrl().toString());
+        System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+        System.setProperty("kubernetes.auth.tryServiceAccount", "false");
+    }
+
+    public static void forgetCommandLineCluster() {
+        CLIENT_PROPERTIES.forEach(System::clearProperty);
+    }
+
     /** A Running pod, its Airflow container named after its component and a git-sync sidecar, in this namespace. */
     public Pod pod(String name, String component, boolean ready, String image, String release) {
         return client.pods().inNamespace(namespace).resource(runningPod(name, component, ready, image, release))

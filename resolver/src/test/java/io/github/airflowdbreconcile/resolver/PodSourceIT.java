@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,9 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** --source running-pod-image with the database at hand: the pod says which release runs, alembic_version decides. */
 @EnableKubernetesMockClient(crud = true, https = false)
 class PodSourceIT {
-    /** What fabric8 reads when it configures itself, as the command line's client does. */
-    private static final List<String> CLIENT_PROPERTIES = List.of("kubernetes.master", "kubernetes.auth.tryKubeConfig",
-            "kubernetes.auth.tryServiceAccount");
     @RegisterExtension
     static final PostgresServer pg = PostgresServer.perClass();
 
@@ -30,14 +26,12 @@ class PodSourceIT {
 
     @BeforeEach
     void pointTheCommandLineAtTheMockCluster() {
-        System.setProperty("kubernetes.master", client.getMasterUrl().toString());
-        System.setProperty("kubernetes.auth.tryKubeConfig", "false");
-        System.setProperty("kubernetes.auth.tryServiceAccount", "false");
+        MockAirflow.pointCommandLineAt(client);
     }
 
     @AfterEach
     void forgetTheMockCluster() {
-        CLIENT_PROPERTIES.forEach(System::clearProperty);
+        MockAirflow.forgetCommandLineCluster();
     }
 
     private void apiServerRuns(String image) {
