@@ -85,6 +85,10 @@ spec:
             {{- if $job.allowDowngrade }}
             - --allow-downgrade
             {{- end }}
+            {{- if $root.Values.airflow.directMetadataSecret.name }}
+            - --direct-db-url-env
+            - AIRFLOW_DB_RECONCILE_DIRECT_CONN
+            {{- end }}
             {{- end }}
             - --namespace
             - $(POD_NAMESPACE)
@@ -107,6 +111,16 @@ spec:
                   {{- if $firstInstall }}
                   optional: true
                   {{- end }}
+            {{- with $root.Values.airflow.directMetadataSecret }}
+            {{- if .name }}
+            # The database itself, past PgBouncer: the reconcile lock is a session lock.
+            - name: AIRFLOW_DB_RECONCILE_DIRECT_CONN
+              valueFrom:
+                secretKeyRef:
+                  name: {{ .name }}
+                  key: {{ .key }}
+            {{- end }}
+            {{- end }}
             {{- end }}
             - name: POD_NAMESPACE
               valueFrom:

@@ -113,6 +113,17 @@ class JobIT {
     }
 
     @Test
+    void shouldLockPastPgBouncerThroughTheDirectSecretOnlyWhenOneIsNamed() {
+        assertTrue(HelmRender.template().arg("--direct-db-url-env").isEmpty());
+
+        Rendered rendered = HelmRender.template("airflow.directMetadataSecret.name", "airflow-db-direct");
+        assertEquals(Optional.of("AIRFLOW_DB_RECONCILE_DIRECT_CONN"), rendered.arg("--direct-db-url-env"));
+        JsonNode ref = env(rendered, "AIRFLOW_DB_RECONCILE_DIRECT_CONN").path("valueFrom").path("secretKeyRef");
+        assertEquals("airflow-db-direct", ref.path("name").asText());
+        assertEquals("connection", ref.path("key").asText());
+    }
+
+    @Test
     void shouldTellTheReconcilerItsNamespaceThroughTheDownwardApi() {
         JsonNode env = env(HelmRender.template(), "POD_NAMESPACE");
 
