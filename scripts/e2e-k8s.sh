@@ -15,6 +15,8 @@ source "$REPO/scripts/k8s/common.sh"
 source "$REPO/scripts/e2e/pg.sh"
 # shellcheck source=scripts/e2e/venvs.sh
 source "$REPO/scripts/e2e/venvs.sh"
+# shellcheck source=scripts/e2e/lib.sh
+source "$REPO/scripts/e2e/lib.sh"
 # shellcheck source=scripts/k8s/scenarios.sh
 source "$REPO/scripts/k8s/scenarios.sh"
 
@@ -118,16 +120,7 @@ for i in "${!SELECTED[@]}"; do
     why="needs scenario $prerequisite to pass first (run them in order: ${!SCENARIO_AFTER[*]})"
   else
     why=
-    set +e
-    (
-      set -eE
-      scenario_begin "$n"
-      trap 'rc=$?; [[ -f $SDIR/why ]] || echo "command failed (exit $rc): $BASH_COMMAND" >"$SDIR/why"' ERR
-      "scenario_$n"
-    ) >"$WORK/s$n.log" 2>&1
-    rc=$?
-    set -e
-    [[ $rc -eq 0 ]] || why=$(cat "$WORK/s$n/why" 2>/dev/null || echo "exited $rc")
+    run_scenario "$n" || why=$(cat "$WORK/s$n/why")
   fi
   took="$((SECONDS - scenario_started)) s"
   if [[ -z $why ]]; then

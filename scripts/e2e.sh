@@ -112,22 +112,15 @@ for n in "${SELECTED[@]}"; do
     echo "FAIL scenario $n: $name: cannot run: $SETUP_ERROR"
     continue
   fi
-  set +e
-  (
-    set -eE
-    scenario_begin "$n"
-    trap 'rc=$?; [[ -f $SDIR/why ]] || echo "command failed (exit $rc): $BASH_COMMAND" >"$SDIR/why"' ERR
-    "scenario_$n"
-  ) >"$WORK/s$n.log" 2>&1
-  rc=$?
-  set -e
+  rc=0
+  run_scenario "$n" || rc=$?
   took="$((SECONDS - scenario_started)) s"
   if [[ $rc -eq 0 ]]; then
     passed=$((passed + 1))
     echo "PASS scenario $n: $name ($took)"
   else
     failed=$((failed + 1))
-    echo "FAIL scenario $n: $name: $(cat "$WORK/s$n/why" 2>/dev/null || echo "exited $rc") ($took)"
+    echo "FAIL scenario $n: $name: $(cat "$WORK/s$n/why") ($took)"
     sed 's/^/    | /' "$WORK/s$n.log" | tail -n 40
   fi
 done

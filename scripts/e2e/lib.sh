@@ -8,6 +8,23 @@ fail() {
   exit 1
 }
 
+# run_scenario N: scenario_N in a subshell with `set -eE` and an ERR trap, its output in $WORK/sN.log. Returns its exit
+# code; why it failed is in $WORK/sN/why.
+run_scenario() {
+  local rc=0
+  set +e
+  (
+    set -eE
+    scenario_begin "$1"
+    trap 'rc=$?; [[ -f $SDIR/why ]] || echo "command failed (exit $rc): $BASH_COMMAND" >"$SDIR/why"' ERR
+    "scenario_$1"
+  ) >"$WORK/s$1.log" 2>&1
+  rc=$?
+  set -e
+  [[ $rc -eq 0 ]] || [[ -f $WORK/s$1/why ]] || echo "exited $rc" >"$WORK/s$1/why"
+  return $rc
+}
+
 # scenario_begin N: the scenario's own database sN and work dir.
 scenario_begin() {
   DB=s$1

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Scenarios of scripts/e2e-k8s.sh and the helpers they share. Each scenario runs in a subshell with `set -eE` and an
-# ERR trap; `fail` records why. Needs from e2e-k8s.sh: REPO, WORK, MAP, HELM, KUBECONFIG, a started PostgreSQL.
+# Scenarios of scripts/e2e-k8s.sh and the helpers they share (beside scripts/e2e/lib.sh's: fail, db_head,
+# expect_head, run_scenario). Needs from e2e-k8s.sh: REPO, WORK, MAP, HELM, KUBECONFIG, a started PostgreSQL.
 
 RECONCILER_IMAGE=local/airflow-db-reconcile:e2e
 declare -A SCENARIO_NAMES=(
@@ -20,12 +20,6 @@ declare -A SCENARIO_AFTER=([2]=1 [3]=2 [4]=3 [5]=4)
 declare -A SCENARIO_NAMESPACE=([1]=hist [2]=hist [3]=hist [4]=hist [5]=hist [6]=major [7]=rbac [8]=faults [9]=argo)
 HISTORY=hist   # release, namespace and database of scenarios 1-5
 
-fail() {
-  printf '%s\n' "$*" >"$SDIR/why"
-  echo "FAILED: $*"
-  exit 1
-}
-scenario_begin() { SDIR=$WORK/s$1; mkdir -p "$SDIR"; }
 measure() { echo "MEASURE $*"; }
 
 # The operator's umbrella chart: the Airflow chart and chart/ as dependencies, versions set once in global.
@@ -74,17 +68,6 @@ helm_run() {
   sed 's/^/  helm: /' "$SDIR/$name.log"
   echo "  helm exited $rc after $((SECONDS - t)) s"
   return $rc
-}
-
-map_head() { python3 "$REPO/scripts/e2e/e2e_json.py" head "$MAP" "$1"; }
-db_head() {
-  if [[ $(sql_value "$1" "SELECT to_regclass('public.alembic_version') IS NULL") == t ]]; then echo "<no table>"
-  else sql_value "$1" "SELECT coalesce(string_agg(version_num, ',' ORDER BY version_num), '<empty>') FROM alembic_version"; fi
-}
-expect_head() { # expect_head DB VERSION
-  local want have; want=$(map_head "$2"); have=$(db_head "$1")
-  [[ $have == "$want" ]] || fail "alembic_version holds $have, not $2's head $want"
-  echo "schema at $2's head $want"
 }
 
 # The writers' replicas (spec.replicas of every Airflow workload but the API server / webserver), sorted.
@@ -186,7 +169,7 @@ scenario_1() {
   helm_run install install "$HISTORY" "$(umbrella)" -n "$HISTORY" --create-namespace \
     -f "$(values "$HISTORY" false)" --set global.airflowVersion=3.1.8 --timeout 10m \
     || fail "helm install exited non-zero: $(tail -n 2 "$SDIR/install.log" | paste -sd ' ')"
-  expect_head "$HISTORY" 3.1.8
+  DB=$HISTORY expect_head 3.1.8
   expect_serving "$HISTORY" 3.1.8
   [[ $(writers "$HISTORY") == "dag-processor=1 scheduler=1 triggerer=1" ]] \
     || fail "writers after install: $(writers "$HISTORY"), not dag-processor=1 scheduler=1 triggerer=1"
@@ -208,7 +191,7 @@ scenario_2() {
   reconciler_log "$HISTORY" >"$SDIR/reconciler.log"
   expect_log "$SDIR/reconciler.log" "downgrade from 3.1.8 to 3.0.6 needed" "the hook's log"
   expect_log "$SDIR/reconciler.log" "allowDowngrade=true" "the hook's log"
-  expect_head "$HISTORY" 3.1.8
+  DB=$HISTORY expect_head 3.1.8
   expect_serving "$HISTORY" 3.1.8
   [[ $(writers "$HISTORY") == "$before" ]] || fail "writers changed from $before to $(writers "$HISTORY")"
 }
@@ -225,7 +208,7 @@ scenario_3() {
   sample_stop
   reconciler_log "$HISTORY" >"$SDIR/reconciler.log"
   cat "$SDIR/reconciler.log"
-  expect_head "$HISTORY" 3.0.6
+  DB=$HISTORY expect_head 3.0.6
   expect_quiet_downgrade 3.1.8 3.0.6
   expect_ran_in "$SDIR/reconciler.log" "$pods"
   expect_serving "$HISTORY" 3.0.6
@@ -251,7 +234,7 @@ scenario_4() {
   reconciler_log "$HISTORY" >"$SDIR/reconciler.log"
   expect_log "$SDIR/reconciler.log" "upgrade" "the pre-rollback hook"
   reconciler_log "$HISTORY" db-migrate >"$SDIR/migrate.log"
-  expect_head "$HISTORY" 3.1.8
+  DB=$HISTORY expect_head 3.1.8
   expect_serving "$HISTORY" 3.1.8
   expect_writers "$HISTORY" "$before" "after the rollback"
 }
@@ -265,7 +248,7 @@ scenario_5() {
   sample_stop
   reconciler_log "$HISTORY" >"$SDIR/reconciler.log"
   cat "$SDIR/reconciler.log"
-  expect_head "$HISTORY" 3.0.6
+  DB=$HISTORY expect_head 3.0.6
   expect_quiet_downgrade 3.1.8 3.0.6
   expect_ran_in "$SDIR/reconciler.log" "$pods"
   expect_serving "$HISTORY" 3.0.6
@@ -282,7 +265,7 @@ scenario_6() {
     --set global.airflowVersion=2.10.5 --timeout 10m || fail "helm upgrade to 2.10.5 exited non-zero"
   reconciler_log "$MAJOR" >"$SDIR/reconciler.log"
   expect_ran_in "$SDIR/reconciler.log" "$pods"
-  expect_head "$MAJOR" 2.10.5
+  DB=$MAJOR expect_head 2.10.5
   [[ $(sql_value "$MAJOR" "SELECT to_regclass('public.ab_user') IS NOT NULL") == t ]] \
     || fail "no FAB table ab_user after the downgrade to 2.10.5"
   expect_serving "$MAJOR" 2.10.5
@@ -291,7 +274,7 @@ scenario_6() {
   [[ $(writers "$MAJOR") == "scheduler=1 triggerer=1" ]] || fail "writers on 2.10.5: $(writers "$MAJOR")"
   helm_run up upgrade "$MAJOR" "$(umbrella)" -n "$MAJOR" -f "$SDIR/values.yaml" \
     --set global.airflowVersion=3.0.6 --timeout 10m || fail "helm upgrade back to 3.0.6 exited non-zero"
-  expect_head "$MAJOR" 3.0.6
+  DB=$MAJOR expect_head 3.0.6
   expect_serving "$MAJOR" 3.0.6
   [[ $(writers "$MAJOR") == "dag-processor=1 scheduler=1 triggerer=1" ]] || fail "writers back on 3.0.6: $(writers "$MAJOR")"
 }
@@ -341,7 +324,7 @@ scenario_9() {
   kubectl create namespace "$ARGO" >/dev/null
   values "$ARGO" true >/dev/null
   argo_sync 3.1.8 || fail "the first sync at 3.1.8 failed"
-  expect_head "$ARGO" 3.1.8
+  DB=$ARGO expect_head 3.1.8
   expect_serving "$ARGO" 3.1.8
   local before pods; before=$(writers "$ARGO"); pods=$(api_pods "$ARGO" api-server)
   sample_start "$ARGO" "$ARGO"
@@ -349,7 +332,7 @@ scenario_9() {
   sample_stop
   cat "$SDIR/$ARGO-airflow-db-reconcile-db-downgrade.log"
   expect_ran_in "$SDIR/$ARGO-airflow-db-reconcile-db-downgrade.log" "$pods"
-  expect_head "$ARGO" 3.0.6
+  DB=$ARGO expect_head 3.0.6
   expect_quiet_downgrade 3.1.8 3.0.6
   expect_serving "$ARGO" 3.0.6
   expect_writers "$ARGO" "$before" "after the sync"
@@ -444,7 +427,7 @@ PY
   # Enough: with every rule, the same Job (the chart's own Role, as Helm runs it) downgrades.
   helm_run upgrade upgrade "$RBAC" "$(umbrella)" -n "$RBAC" -f "$SDIR/values.yaml" --set global.airflowVersion=3.0.6 \
     --timeout 10m || fail "helm upgrade to 3.0.6 with the chart's Role exited non-zero"
-  expect_head "$RBAC" 3.0.6
+  DB=$RBAC expect_head 3.0.6
   expect_serving "$RBAC" 3.0.6
   expect_writers "$RBAC" "$before" "after the downgrade"
 }
@@ -479,7 +462,7 @@ scenario_8() {
   fi
   helm_run again upgrade "$FAULTS" "$(umbrella)" -n "$FAULTS" -f "$SDIR/values.yaml" --set global.airflowVersion=3.0.6 \
     --timeout 10m || fail "the second helm upgrade to 3.0.6 exited non-zero"
-  expect_head "$FAULTS" 3.0.6
+  DB=$FAULTS expect_head 3.0.6
   expect_serving "$FAULTS" 3.0.6
   expect_writers "$FAULTS" "$before" "after converging"
 
@@ -489,7 +472,7 @@ scenario_8() {
     fail "helm upgrade --atomic with an image that does not exist succeeded"
   fi
   expect_log "$SDIR/atomic.log" "rolled back" "helm's output"
-  expect_head "$FAULTS" 3.0.6
+  DB=$FAULTS expect_head 3.0.6
   expect_serving "$FAULTS" 3.0.6
   expect_writers "$FAULTS" "$before" "after the atomic rollback"
 
@@ -498,7 +481,7 @@ scenario_8() {
       --set global.airflowVersion=2.10.5 --atomic --timeout 5m; then
     fail "helm upgrade --atomic to 2.10.5 without allowDowngrade succeeded"
   fi
-  expect_head "$FAULTS" 3.0.6
+  DB=$FAULTS expect_head 3.0.6
   expect_serving "$FAULTS" 3.0.6
   expect_writers "$FAULTS" "$before" "after the refused atomic upgrade"
 }
