@@ -466,7 +466,7 @@ scenario_8() {
   expect_serving "$FAULTS" 3.0.6
   expect_writers "$FAULTS" "$before" "after converging"
 
-  echo "== helm upgrade --atomic whose new pods never become Ready: the rollback migrates the schema forward again"
+  echo "== helm upgrade --atomic --wait to 3.1.8 whose pods cannot start: the rollback leaves 3.0.6 as it was"
   if helm_run atomic upgrade "$FAULTS" "$(umbrella)" -n "$FAULTS" -f "$SDIR/values.yaml" \
       --set global.airflowVersion=3.1.8 --set airflow.defaultAirflowTag=missing --atomic --wait --timeout 120s; then
     fail "helm upgrade --atomic with an image that does not exist succeeded"
