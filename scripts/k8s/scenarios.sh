@@ -476,7 +476,7 @@ scenario_8() {
   expect_serving "$FAULTS" 3.0.6
   expect_writers "$FAULTS" "$before" "after the atomic rollback"
 
-  echo "== helm upgrade --atomic to 3.1.8 with a downgrade refused on the way back: nothing changes"
+  echo "== helm upgrade --atomic to 2.10.5 without allowDowngrade: refused, and the rollback changes nothing"
   if helm_run refused upgrade "$FAULTS" "$(umbrella)" -n "$FAULTS" -f "$(values "$FAULTS" false)" \
       --set global.airflowVersion=2.10.5 --atomic --timeout 5m; then
     fail "helm upgrade --atomic to 2.10.5 without allowDowngrade succeeded"
