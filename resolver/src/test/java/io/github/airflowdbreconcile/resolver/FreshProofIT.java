@@ -59,7 +59,7 @@ class FreshProofIT {
         CliRun run = runWithoutUrl();
 
         assertEquals(ExitCodes.OK, run.exit(), run.err());
-        assertEquals(ApiRights.documentedFor("missing-url-means-fresh"), ApiRights.neededBy(server, setup));
+        ApiRights.assertDocumented("missing-url-means-fresh", ApiRights.neededBy(server, setup));
     }
 
     @Test
