@@ -206,14 +206,21 @@ scenario_3() {
     --set global.airflowVersion=3.0.6 --timeout 10m || fail "helm upgrade to 3.0.6 with allowDowngrade exited non-zero"
   local wall=$((SECONDS - t))
   sample_stop
-  reconciler_log "$HISTORY" >"$SDIR/reconciler.log"
-  cat "$SDIR/reconciler.log"
-  DB=$HISTORY expect_head 3.0.6
-  expect_quiet_downgrade 3.1.8 3.0.6
-  expect_ran_in "$SDIR/reconciler.log" "$pods"
-  expect_serving "$HISTORY" 3.0.6
-  expect_writers "$HISTORY" "$before" "after the upgrade"
+  expect_downgraded "$HISTORY" "$pods" "$before" "after the upgrade"
   measure "helm upgrade with the downgrade: $wall s wall; $(downgrade_seconds "$SDIR/reconciler.log") s of it was airflow db downgrade"
+}
+
+# expect_downgraded RELEASE PODS WRITERS WHEN: after a 3.1.8 -> 3.0.6 change with a downgrade, the schema is 3.0.6's,
+# the writers were at 0 while it moved, it ran in one of PODS (3.1.8's, running before), 3.0.6 serves and the writers
+# are back at WRITERS.
+expect_downgraded() {
+  reconciler_log "$1" >"$SDIR/reconciler.log"
+  cat "$SDIR/reconciler.log"
+  DB=$1 expect_head 3.0.6
+  expect_quiet_downgrade 3.1.8 3.0.6
+  expect_ran_in "$SDIR/reconciler.log" "$2"
+  expect_serving "$1" 3.0.6
+  expect_writers "$1" "$3" "$4"
 }
 
 # Seconds between the reconciler's 'running the downgrade' line and the next line after airflow's own output.
@@ -246,13 +253,7 @@ scenario_5() {
   sample_start "$HISTORY" "$HISTORY"
   helm_run rollback rollback "$HISTORY" 3 -n "$HISTORY" --timeout 10m || fail "helm rollback to revision 3 exited non-zero"
   sample_stop
-  reconciler_log "$HISTORY" >"$SDIR/reconciler.log"
-  cat "$SDIR/reconciler.log"
-  DB=$HISTORY expect_head 3.0.6
-  expect_quiet_downgrade 3.1.8 3.0.6
-  expect_ran_in "$SDIR/reconciler.log" "$pods"
-  expect_serving "$HISTORY" 3.0.6
-  expect_writers "$HISTORY" "$before" "after the rollback"
+  expect_downgraded "$HISTORY" "$pods" "$before" "after the rollback"
 }
 
 # --- scenario 6: across the major version ---------------------------------------------------------------------
