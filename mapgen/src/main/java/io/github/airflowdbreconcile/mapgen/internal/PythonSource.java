@@ -121,6 +121,16 @@ final class PythonSource {
         return args;
     }
 
+    /** The expression starting at {@code start}: to the end of its line, continued while a bracket is open. */
+    Span expressionAt(int start) {
+        int end = start;
+        while (end < code.length() && code.charAt(end) != '\n') {
+            char c = code.charAt(end);
+            end = c == '(' || c == '[' || c == '{' ? closing(end) + 1 : end + 1;
+        }
+        return new Span(start, Math.min(end, code.length()));
+    }
+
     /** The value of a plain (not f-) string literal as written, or null when {@code expression} is something else. */
     static String stringValue(String expression) {
         Matcher m = STRING_LITERAL.matcher(expression.strip());
@@ -151,6 +161,18 @@ final class PythonSource {
             }
         }
         return line;
+    }
+
+    /** The code of the line holding {@code offset}, shortened for a message. */
+    String lineAt(int offset) {
+        int end = code.indexOf('\n', offset);
+        return shortened(code.substring(lineStart(offset), end < 0 ? code.length() : end));
+    }
+
+    /** Text on one line, at most 80 characters, for a message. */
+    static String shortened(String text) {
+        String line = text.replaceAll("\\s+", " ").strip();
+        return line.length() > 80 ? line.substring(0, 77) + "..." : line;
     }
 
     int lineStart(int offset) {
