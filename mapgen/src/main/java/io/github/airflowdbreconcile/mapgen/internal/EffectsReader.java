@@ -211,7 +211,7 @@ final class EffectsReader {
     }
 
     private List<String> values(Span span, Scope scope) {
-        return span == null ? List.of() : scope.values(source.original(span));
+        return span == null ? List.of() : scope.values(source.original(span), span.start());
     }
 
     /** SQL a downgrade runs through {@code execute}: what it drops or deletes, where its text can be read. */
@@ -232,9 +232,10 @@ final class EffectsReader {
             readStatement(at, expression.substring(wrapper.end(), expression.length() - 1).strip(), scope, changes,
                     depth);
         } else if (literal.matches()) {
-            readSqlText(at, literal.group(2), changes);
+            String sql = literal.group(2);
+            readSqlText(at, expression.matches("(?s)^[fFbBuU]*[rR].*") ? sql : PythonSource.unescape(sql), changes);
         } else if (PythonSource.isIdentifier(expression)) {
-            List<String> values = scope.values(expression);
+            List<String> values = scope.values(expression, at);
             List<String> assigned = scope.isOpaque(expression) ? List.of() : assignedExpressions(expression, scope.body);
             if (!values.isEmpty()) {
                 values.forEach(sql -> readSqlText(at, sql, changes));

@@ -39,26 +39,22 @@ final class NameBindings {
         Set<String> rebound = new HashSet<>();
         Map<String, List<String>> locals = bound(LOCAL_ASSIGNMENT, body, rebound);
         Set<String> opaque = new HashSet<>();
-        Map<String, List<String>> loops = new HashMap<>();
-        Set<Integer> resolvedLoops = new HashSet<>();
+        List<Loop> loops = new ArrayList<>();
         Matcher loop = FOR_STATEMENT.matcher(source.code).region(body.start(), body.end());
         while (loop.find()) {
-            String target = loop.group(2);
             String iterable = iterable(loop.end());
             List<String> values = sequence(iterable, null);
             if (values == null && PythonSource.isIdentifier(iterable) && !rebound.contains(iterable)) {
                 values = locals.getOrDefault(iterable, module.get(iterable));
             }
-            List<String> before = loops.put(target, values);
-            if (values == null || before != null && !before.equals(values)) {
-                opaque.add(target);
-            } else {
-                resolvedLoops.add(loop.start(1));
-            }
+            int indent = source.indentAt(source.lineStart(loop.start(1)));
+            loops.add(new Loop(loop.group(2), values, loop.start(1),
+                    new Span(loop.end(), source.blockEnd(loop.end(), indent, body.end()))));
         }
         Matcher anyLoop = ANY_FOR_TARGET.matcher(source.code).region(body.start(), body.end());
         while (anyLoop.find()) {
-            if (!resolvedLoops.contains(anyLoop.start())) {
+            int at = anyLoop.start();
+            if (loops.stream().noneMatch(statement -> statement.at == at)) {
                 opaque.addAll(List.of(anyLoop.group(1).split("[,()\\[\\]\\s]+")));
             }
         }
@@ -72,16 +68,14 @@ final class NameBindings {
                 opaque.add(source.code(parameter).replaceAll("^\\*+|[:=].*$", "").strip());
             }
         }
-        loops.forEach((name, values) -> {
-            if (locals.containsKey(name) || rebound.contains(name)) {
-                opaque.add(name);
-            } else {
-                locals.put(name, values);
+        for (Loop each : loops) {
+            if (locals.containsKey(each.target) || rebound.contains(each.target)) {
+                opaque.add(each.target);
             }
-        });
+        }
         opaque.forEach(locals::remove);
         rebound.forEach(name -> locals.putIfAbsent(name, List.of()));
-        return new Scope(body, locals, opaque);
+        return new Scope(body, locals, opaque, loops);
     }
 
     /**
@@ -134,20 +128,25 @@ final class NameBindings {
         return items.isEmpty() ? otherwise : List.copyOf(items);
     }
 
+    /** A {@code for name in iterable:} statement; values null where the iterable is not a literal list. */
+    private record Loop(String target, List<String> values, int at, Span block) {}
+
     /** What a function's own bindings make of a name (a name it rebinds to something else holds nothing known). */
     final class Scope {
         final Span body;
         private final Map<String, List<String>> locals;
         private final Set<String> opaque;
+        private final List<Loop> loops;
 
-        private Scope(Span body, Map<String, List<String>> locals, Set<String> opaque) {
+        private Scope(Span body, Map<String, List<String>> locals, Set<String> opaque, List<Loop> loops) {
             this.body = body;
             this.locals = locals;
             this.opaque = opaque;
+            this.loops = loops;
         }
 
-        /** The string values {@code expression} can have: empty when mapgen cannot tell. */
-        List<String> values(String expression) {
+        /** The string values {@code expression}, used at {@code offset}, can have: empty when mapgen cannot tell. */
+        List<String> values(String expression, int offset) {
             String literal = PythonSource.stringValue(expression);
             if (literal != null) {
                 return List.of(literal);
@@ -156,12 +155,21 @@ final class NameBindings {
             if (!PythonSource.isIdentifier(name) || opaque.contains(name)) {
                 return List.of();
             }
+            Loop innermost = null;
+            for (Loop loop : loops) {
+                if (loop.target.equals(name) && loop.block.contains(offset)) {
+                    innermost = loop;
+                }
+            }
+            if (innermost != null || loops.stream().anyMatch(loop -> loop.target.equals(name))) {
+                return innermost == null || innermost.values == null ? List.of() : innermost.values;
+            }
             return locals.getOrDefault(name, module.getOrDefault(name, List.of()));
         }
 
         /** A parameter or a loop or {@code with} target: what it holds is decided elsewhere. */
         boolean isOpaque(String name) {
-            return opaque.contains(name);
+            return opaque.contains(name) || loops.stream().anyMatch(loop -> loop.target.equals(name));
         }
     }
 }

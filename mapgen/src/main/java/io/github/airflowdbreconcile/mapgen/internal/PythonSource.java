@@ -140,6 +140,25 @@ final class PythonSource {
         return m.group(1) != null ? m.group(1) : m.group(2);
     }
 
+    /** A string literal's text with Python's backslash escapes resolved ({@code \\"} is {@code "}). */
+    static String unescape(String literal) {
+        StringBuilder out = new StringBuilder(literal.length());
+        for (int i = 0; i < literal.length(); i++) {
+            char c = literal.charAt(i);
+            if (c == '\\' && i + 1 < literal.length()) {
+                char next = literal.charAt(++i);
+                out.append(switch (next) {
+                    case 'n' -> '\n';
+                    case 't' -> '\t';
+                    default -> next;
+                });
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
     static boolean isIdentifier(String expression) {
         return IDENTIFIER.matcher(expression.strip()).matches();
     }
