@@ -60,9 +60,9 @@ public final class RevisionMapJson {
             throw invalid(origin, "has no \"format\" number");
         }
         if (format.intValue() != RevisionMap.FORMAT) {
-            throw invalid(origin, "has format " + format.intValue() + "; this build reads format "
-                    + RevisionMap.FORMAT + ": use the map this release ships (maps/, the chart's revision-map.json)"
-                    + " or regenerate it with this release's mapgen");
+            throw new ReconcileException(ErrorCode.MAP_INVALID, "map " + origin + " has format " + format.intValue()
+                    + "; this build reads format " + RevisionMap.FORMAT + ": use the map this release ships (maps/, the"
+                    + " chart's files/revision-map.json) or regenerate it with this release's mapgen");
         }
         try {
             JsonNode generatorNode = object(root, "generator", origin);
