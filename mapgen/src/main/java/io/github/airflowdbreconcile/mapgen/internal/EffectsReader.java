@@ -37,7 +37,6 @@ final class EffectsReader {
             Pattern.compile("(?:\\.\\s*|(?<![\\w.]))(?:delete|drop|drop_all|truncate)\\s*\\(");
     private static final Pattern COLUMN = Pattern.compile("(?:\\w+\\.)*Column\\s*\\(");
     private static final Pattern TEXT_WRAPPER = Pattern.compile("^(?:\\w+\\.)*text\\s*\\(");
-    private static final Pattern SQL_LITERAL = Pattern.compile("(?s)^[rRuUbBfF]{0,2}(\"\"\"|'''|\"|')(.*)\\1$");
     private static final Pattern DESTRUCTIVE_WORD = Pattern.compile("(?i)\\b(drop|delete|truncate)\\b");
     private static final Pattern KEYWORD_ARGUMENT = Pattern.compile("(?s)^(\\w+)\\s*=(?!=)(.*)$");
 
@@ -227,13 +226,12 @@ final class EffectsReader {
 
     private void readStatement(int at, String expression, Scope scope, Changes changes, int depth) {
         Matcher wrapper = TEXT_WRAPPER.matcher(expression);
-        Matcher literal = SQL_LITERAL.matcher(expression);
+        String literal = PythonSource.literalText(expression);
         if (wrapper.lookingAt() && expression.endsWith(")")) {
             readStatement(at, expression.substring(wrapper.end(), expression.length() - 1).strip(), scope, changes,
                     depth);
-        } else if (literal.matches()) {
-            String sql = literal.group(2);
-            readSqlText(at, expression.matches("(?s)^[fFbBuU]*[rR].*") ? sql : PythonSource.unescape(sql), changes);
+        } else if (literal != null) {
+            readSqlText(at, literal, changes);
         } else if (PythonSource.isIdentifier(expression)) {
             List<String> values = scope.values(expression, at);
             List<String> assigned = scope.isOpaque(expression) ? List.of() : assignedExpressions(expression, scope.body);

@@ -2,6 +2,7 @@ package io.github.airflowdbreconcile.mapgen.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -138,6 +139,48 @@ final class PythonSource {
             return null;
         }
         return m.group(1) != null ? m.group(1) : m.group(2);
+    }
+
+    /**
+     * The text of a string literal or of adjacent literals Python joins ({@code "a " "b"}), any prefix allowed
+     * ({@code f}-strings keep their braces), escapes resolved except in raw strings; null for anything else.
+     */
+    static String literalText(String expression) {
+        StringBuilder text = new StringBuilder();
+        int at = skipBlanks(expression, 0);
+        while (at < expression.length()) {
+            int prefixEnd = at;
+            while (prefixEnd < at + 2 && prefixEnd < expression.length()
+                    && "rRuUbBfF".indexOf(expression.charAt(prefixEnd)) >= 0) {
+                prefixEnd++;
+            }
+            if (prefixEnd >= expression.length() || "\"'".indexOf(expression.charAt(prefixEnd)) < 0) {
+                return null;
+            }
+            String quote = expression.startsWith(expression.substring(prefixEnd, prefixEnd + 1).repeat(3), prefixEnd)
+                    ? expression.substring(prefixEnd, prefixEnd + 3) : expression.substring(prefixEnd, prefixEnd + 1);
+            int contentStart = prefixEnd + quote.length();
+            int close = contentStart;
+            while (close < expression.length() && !expression.startsWith(quote, close)) {
+                close += expression.charAt(close) == '\\' ? 2 : 1;
+            }
+            if (close >= expression.length()) {
+                return null;
+            }
+            String content = expression.substring(contentStart, close);
+            boolean raw = expression.substring(at, prefixEnd).toLowerCase(Locale.ROOT).contains("r");
+            text.append(raw ? content : unescape(content));
+            at = skipBlanks(expression, close + quote.length());
+        }
+        return text.isEmpty() && at == 0 ? null : text.toString();
+    }
+
+    private static int skipBlanks(String text, int from) {
+        int at = from;
+        while (at < text.length() && Character.isWhitespace(text.charAt(at))) {
+            at++;
+        }
+        return at;
     }
 
     /** A string literal's text with Python's backslash escapes resolved ({@code \\"} is {@code "}). */

@@ -246,6 +246,17 @@ class EffectsReaderTest {
     }
 
     @Test
+    void shouldJoinAdjacentStringLiteralsAsPythonDoes() {
+        assertDrops(List.of("dag_warning"), List.of(column("ab_user", "email")), downgrade("""
+                    op.execute(
+                        "DROP TABLE "
+                        'dag_warning'
+                    )
+                    op.execute(sa.text(r"ALTER TABLE ab_user " f"DROP COLUMN email"))
+                """));
+    }
+
+    @Test
     void shouldLeaveOutWhatTheSameSqlCreatesBeforeDropping() {
         assertDrops(List.of(), List.of(), downgrade("""
                     op.execute(
