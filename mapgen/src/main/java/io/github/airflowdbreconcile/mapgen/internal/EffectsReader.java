@@ -37,7 +37,8 @@ final class EffectsReader {
             Pattern.compile("(?:\\.\\s*|(?<![\\w.]))(?:delete|drop|drop_all|truncate)\\s*\\(");
     private static final Pattern COLUMN = Pattern.compile("(?:\\w+\\.)*Column\\s*\\(");
     private static final Pattern TEXT_WRAPPER = Pattern.compile("^(?:\\w+\\.)*text\\s*\\(");
-    private static final Pattern DESTRUCTIVE_WORD = Pattern.compile("(?i)\\b(drop|delete|truncate)\\b");
+    /** Anywhere in a name too: {@code DropTable(t)}, {@code delete_rows()}. */
+    private static final Pattern DESTRUCTIVE_WORD = Pattern.compile("(?i)drop|delete|truncate");
     private static final Pattern KEYWORD_ARGUMENT = Pattern.compile("(?s)^(\\w+)\\s*=(?!=)(.*)$");
 
     private final PythonSource source;

@@ -311,6 +311,10 @@ class EffectsReaderTest {
                 downgrade("""
                     op.execute(xcom.delete().where(xcom.c.map_index != -1))
                 """));
+        assertNotAnalysed("runs SQL built in code that may drop or delete (`sa.schema.DropTable(table)`)",
+                downgrade("""
+                    op.execute(sa.schema.DropTable(table))
+                """));
         assertNotAnalysed("runs SQL built in code that may drop or delete (`_cleanup_sql()`)", effects("""
                 def _cleanup_sql():
                     return "DELETE FROM log WHERE dttm < now()"
