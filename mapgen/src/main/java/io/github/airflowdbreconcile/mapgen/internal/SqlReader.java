@@ -46,7 +46,7 @@ final class SqlReader {
         Matcher delete = DELETE.matcher(sql);
         while (delete.find()) {
             if (delete.group(1) == null || !delete.group(3).isBlank()) {
-                problems.add("deletes some rows with SQL, which mapgen cannot count (`" + excerpt(sql, delete.start())
+                problems.add("deletes some rows with SQL, which mapgen cannot count (`" + PythonSource.shortened(sql.substring(delete.start()))
                         + "`)");
             } else {
                 table(delete.group(2), delete.start(), dropped, problems);
@@ -92,7 +92,7 @@ final class SqlReader {
             String table = name(alter.group(1));
             String name = name(column.group(1));
             if (table == null || name == null) {
-                problems.add("runs SQL that changes a column named at run time (`" + excerpt(sql, alter.start())
+                problems.add("runs SQL that changes a column named at run time (`" + PythonSource.shortened(sql.substring(alter.start()))
                         + "`)");
             } else {
                 into.add(new Located(new TableColumn(table, name), alter.start(2) + column.start()));
@@ -106,11 +106,6 @@ final class SqlReader {
             return null;
         }
         return written.substring(written.lastIndexOf('.') + 1).replaceAll("[\"`\\[\\]]", "");
-    }
-
-    private static String excerpt(String sql, int start) {
-        String text = sql.substring(start).replaceAll("\\s+", " ").strip();
-        return text.length() > 60 ? text.substring(0, 60) + "..." : text;
     }
 
     private record Located(Object what, int at) {}
