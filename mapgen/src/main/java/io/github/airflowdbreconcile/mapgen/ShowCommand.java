@@ -1,6 +1,7 @@
 package io.github.airflowdbreconcile.mapgen;
 
 import io.github.airflowdbreconcile.map.api.AirflowVersion;
+import io.github.airflowdbreconcile.map.api.Effects;
 import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.ParentChange;
 import io.github.airflowdbreconcile.map.api.ReconcileException;
@@ -8,8 +9,10 @@ import io.github.airflowdbreconcile.map.api.Release;
 import io.github.airflowdbreconcile.map.api.Revision;
 import io.github.airflowdbreconcile.map.api.RevisionMap;
 import io.github.airflowdbreconcile.map.api.RevisionMapJson;
+import io.github.airflowdbreconcile.map.api.TableChanges;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -27,7 +30,8 @@ final class ShowCommand extends BaseCommand {
         String version;
 
         @Option(names = "--revision", paramLabel = "R", description = "One revision: its parents in each release, the"
-                + " release that introduced it and the releases whose head it is.")
+                + " release that introduced it, the releases whose head it is, and the tables and columns its upgrade"
+                + " creates and its downgrade drops.")
         String revision;
     }
 
@@ -94,6 +98,25 @@ final class ShowCommand extends BaseCommand {
         }
         List<AirflowVersion> heads = map.releasesWithHead(id);
         out.println("  head of:       " + (heads.isEmpty() ? "no release" : heads));
+        Effects effects = revision.effects();
+        out.println("  creates:       " + describe(effects.creates()));
+        out.println("  drops:         " + describe(effects.drops()) + (effects.analysed() ? ""
+                : " (a lower bound: see below)"));
+        if (!effects.analysed()) {
+            out.println("  not analysed:  " + effects.notAnalysed());
+        }
+    }
+
+    private static String describe(TableChanges changes) {
+        List<String> parts = new ArrayList<>();
+        if (!changes.tables().isEmpty()) {
+            parts.add("tables " + String.join(", ", changes.tables()));
+        }
+        if (!changes.columns().isEmpty()) {
+            parts.add("columns " + String.join(", ",
+                    changes.columns().stream().map(c -> c.table() + "." + c.column()).toList()));
+        }
+        return parts.isEmpty() ? "nothing" : String.join("; ", parts);
     }
 
     private static String describe(List<String> parents) {

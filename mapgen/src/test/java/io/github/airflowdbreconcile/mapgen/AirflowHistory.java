@@ -79,14 +79,16 @@ final class AirflowHistory {
                 + "branch_labels = None\ndepends_on = None\n"
                 + (airflowVersion == null ? "" : "airflow_version = \"" + airflowVersion + "\"\n")
                 + "\n\ndef upgrade():\n    \"\"\"Apply.\"\"\"\n    op.execute(\"\"\"\nrevision = 'inside_sql'\n\"\"\")\n"
-                + "\n\ndef downgrade():\n    pass\n";
+                + "    op.create_table(\"table_" + revision + "\")\n"
+                + "\n\ndef downgrade():\n    op.drop_table(\"table_" + revision + "\")\n";
     }
 
     /** An old-style file: single quotes, no airflow_version. */
     static String singleQuoted(String revision, String downRevision, String description) {
         return "'''" + description + "\n\nRevision ID: " + revision + "\n'''\nfrom alembic import op\n\n"
                 + "revision = '" + revision + "'\ndown_revision = " + downRevision + "\nbranch_labels = None\n"
-                + "depends_on = None\n\n\ndef upgrade():  # noqa\n    pass\n";
+                + "depends_on = None\n\n\ndef upgrade():  # noqa\n    pass\n\n\ndef downgrade():\n"
+                + "    op.execute(query)\n";
     }
 
     /** Type-annotated assignments, as alembic's newer templates write them. */

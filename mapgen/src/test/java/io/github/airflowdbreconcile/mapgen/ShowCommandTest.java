@@ -1,6 +1,7 @@
 package io.github.airflowdbreconcile.mapgen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -47,6 +48,25 @@ class ShowCommandTest {
         assertTrue(cli.out().contains("revises:       nothing (a base) from 3.0.0 on"), cli.out());
         assertTrue(cli.out().contains("revises:       ffff00000000 from 3.1.0 on"), cli.out());
         assertTrue(cli.out().contains("head of:       [2.1.0, 2.1.1]"), cli.out());
+    }
+
+    @Test
+    void shouldShowWhatARevisionCreatesAndDrops() {
+        Cli cli = Cli.run("show", map.toString(), "--revision", "abcd00000008");
+
+        assertTrue(cli.out().contains("  creates:       tables table_abcd00000008\n"), cli.out());
+        assertTrue(cli.out().contains("  drops:         tables table_abcd00000008\n"), cli.out());
+        assertFalse(cli.out().contains("not analysed"), cli.out());
+    }
+
+    @Test
+    void shouldShowWhyARevisionsDropsAreALowerBound() {
+        Cli cli = Cli.run("show", map.toString(), "--revision", "1b2c3d4e5f6g");
+
+        assertTrue(cli.out().contains("  creates:       nothing\n"), cli.out());
+        assertTrue(cli.out().contains("  drops:         nothing (a lower bound: see below)\n"), cli.out());
+        assertTrue(cli.out().contains("  not analysed:  line 18: runs SQL held in `query`, which mapgen cannot read\n"),
+                cli.out());
     }
 
     @Test

@@ -110,7 +110,7 @@ class ReconcileCliTest {
 
     @Test
     void shouldRefuseAMapWithoutAnyReleaseInOneLine() throws Exception {
-        Path empty = Files.writeString(dir.resolve("empty.json"), "{\"format\": 1, \"generator\": {\"name\":"
+        Path empty = Files.writeString(dir.resolve("empty.json"), "{\"format\": 2, \"generator\": {\"name\":"
                 + " \"mapgen\", \"version\": \"1\"}, \"sources\": [], \"versions\": {}, \"revisions\": {}}");
         CliRun run = CliRun.of("plan", "--map", empty.toString(), "--current-revision", "r306",
                 "--target-version", "3.0.6");
@@ -168,6 +168,18 @@ class ReconcileCliTest {
         assertEquals(ExitCodes.USAGE, run.exit(), run.err());
         assertTrue(run.err().contains("--missing-url-means-fresh needs --release"), run.err());
         assertEquals("", run.out());
+    }
+
+    @Test
+    void shouldRefuseAMapOfAnotherFormatInOneLineSayingWhatToDo() throws Exception {
+        Path old = Files.writeString(dir.resolve("airflow-3.1.8.json"), Files.readString(Path.of(map))
+                .replaceFirst("\"format\" : 2", "\"format\" : 1"));
+        CliRun run = CliRun.of("plan", "--map", old.toString(), "--current-revision", "r306",
+                "--target-version", "3.0.6");
+        assertEquals(ExitCodes.FAILURE, run.exit());
+        assertEquals("airflow-db-reconcile: map " + old + " has format 1; this build reads format 2: use the map this"
+                + " release ships (maps/, the chart's files/revision-map.json) or regenerate it with this release's"
+                + " mapgen\n", run.err());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.github.airflowdbreconcile.resolver;
 
 import io.github.airflowdbreconcile.map.api.AirflowVersion;
+import io.github.airflowdbreconcile.map.api.Effects;
 import io.github.airflowdbreconcile.map.api.Generator;
 import io.github.airflowdbreconcile.map.api.ParentChange;
 import io.github.airflowdbreconcile.map.api.Release;
@@ -45,7 +46,7 @@ public final class TestMaps {
         revisions.put(R262, revision(List.of(R225), "2.6.2", "Add dag_run notes"));
         revisions.put(R270A, new Revision(List.of(SQUASH),
                 List.of(new ParentChange(v("2.7.0"), List.of(R262)), new ParentChange(v("3.0.0"), List.of(SQUASH))),
-                v("2.7.0"), "2.7.0", "Add index on log.dttm", "0001_2_7_0_add_index.py"));
+                v("2.7.0"), "2.7.0", "Add index on log.dttm", "0001_2_7_0_add_index.py", Effects.NONE));
         revisions.put(R270, revision(List.of(R270A), "2.7.0", "Drop deprecated columns"));
         revisions.put(R2103, revision(List.of(R270), "2.10.3", "Add dag_priority_parsing_request"));
         revisions.put(R2110, revision(List.of(R2103), "2.11.0", "Add deadline table (2.11 only)"));
@@ -79,6 +80,6 @@ public final class TestMaps {
 
     private static Revision revision(List<String> parents, String introduced, String description) {
         return new Revision(parents, List.of(), v(introduced), introduced, description,
-                "x_" + description.replace(' ', '_').toLowerCase() + ".py");
+                "x_" + description.replace(' ', '_').toLowerCase() + ".py", Effects.NONE);
     }
 }

@@ -12,9 +12,10 @@ import java.util.List;
  * @param declaredVersion the file's own {@code airflow_version}, or null where it has none
  * @param description     the first line of the file's docstring
  * @param file            the file name (without folder) in the newest release that ships it
+ * @param effects         the tables and columns its upgrade creates and its downgrade drops
  */
 public record Revision(List<String> parents, List<ParentChange> parentChanges, AirflowVersion introducedIn,
-                       String declaredVersion, String description, String file) {
+                       String declaredVersion, String description, String file, Effects effects) {
     public Revision {
         parents = List.copyOf(parents);
         parentChanges = List.copyOf(parentChanges);

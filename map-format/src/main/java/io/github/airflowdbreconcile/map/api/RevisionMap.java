@@ -14,11 +14,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The alembic revision map of Airflow's releases (format 1). Every graph walk takes the release whose files it
+ * The alembic revision map of Airflow's releases (format 2). Every graph walk takes the release whose files it
  * follows, because the same revision id has had different parents in different releases.
  */
 public final class RevisionMap {
-    public static final int FORMAT = 1;
+    public static final int FORMAT = 2;
 
     private final Generator generator;
     private final List<Source> sources;

@@ -21,7 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads and writes the map's JSON (format 1). Writing is deterministic: the same map gives the same bytes. */
+/** Reads and writes the map's JSON (format 2). Writing is deterministic: the same map gives the same bytes. */
 public final class RevisionMapJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Comparator<Map.Entry<String, Revision>> REVISION_ORDER =
@@ -60,8 +60,9 @@ public final class RevisionMapJson {
             throw invalid(origin, "has no \"format\" number");
         }
         if (format.intValue() != RevisionMap.FORMAT) {
-            throw invalid(origin, "has format " + format.intValue() + "; this build reads format "
-                    + RevisionMap.FORMAT + ": use a matching airflow-db-reconcile release");
+            throw new ReconcileException(ErrorCode.MAP_INVALID, "map " + origin + " has format " + format.intValue()
+                    + "; this build reads format " + RevisionMap.FORMAT + ": use the map this release ships (maps/, the"
+                    + " chart's files/revision-map.json) or regenerate it with this release's mapgen");
         }
         try {
             JsonNode generatorNode = object(root, "generator", origin);
@@ -117,7 +118,30 @@ public final class RevisionMapJson {
         return new Revision(strings(node, "parents", origin), changes,
                 AirflowVersion.parse(text(node, "introducedIn", origin)),
                 declared == null || declared.isNull() ? null : declared.asText(),
-                text(node, "description", origin), text(node, "file", origin));
+                text(node, "description", origin), text(node, "file", origin),
+                effects(object(node, "effects", origin), origin));
+    }
+
+    private static Effects effects(JsonNode node, String origin) {
+        JsonNode notAnalysed = node.get("notAnalysed");
+        return new Effects(changes(object(node, "creates", origin), origin),
+                changes(object(node, "drops", origin), origin), notAnalysed == null ? null : notAnalysed.asText());
+    }
+
+    private static TableChanges changes(JsonNode node, String origin) {
+        List<TableColumn> columns = new ArrayList<>();
+        for (JsonNode column : array(node, "columns", origin)) {
+            columns.add(new TableColumn(text(column, "table", origin), text(column, "column", origin)));
+        }
+        return new TableChanges(strings(node, "tables", origin), columns);
+    }
+
+    private static void putChanges(ObjectNode node, TableChanges changes) {
+        changes.tables().forEach(node.putArray("tables")::add);
+        ArrayNode columns = node.putArray("columns");
+        for (TableColumn column : changes.columns()) {
+            columns.addObject().put("table", column.table()).put("column", column.column());
+        }
     }
 
     /** The map as pretty-printed JSON with a final newline. */
@@ -161,6 +185,12 @@ public final class RevisionMapJson {
             node.put("declaredVersion", revision.declaredVersion());
             node.put("description", revision.description());
             node.put("file", revision.file());
+            ObjectNode effects = node.putObject("effects");
+            putChanges(effects.putObject("creates"), revision.effects().creates());
+            putChanges(effects.putObject("drops"), revision.effects().drops());
+            if (!revision.effects().analysed()) {
+                effects.put("notAnalysed", revision.effects().notAnalysed());
+            }
         });
         if (!map.warnings().isEmpty()) {
             map.warnings().forEach(root.putArray("warnings")::add);

@@ -52,7 +52,7 @@ class RevisionMapJsonTest {
 
     @Test
     void shouldRefuseAMapWithoutAnyReleaseNamingIt() {
-        String empty = "{\"format\": 1, \"generator\": {\"name\": \"mapgen\", \"version\": \"1\"},"
+        String empty = "{\"format\": " + RevisionMap.FORMAT + ", \"generator\": {\"name\": \"mapgen\", \"version\": \"1\"},"
                 + " \"sources\": [], \"versions\": {}, \"revisions\": {}}";
         ReconcileException e = assertThrows(ReconcileException.class, () -> RevisionMapJson.read(stream(empty),
                 "m.json"));
@@ -61,11 +61,13 @@ class RevisionMapJsonTest {
     }
 
     @Test
-    void shouldRefuseUnknownFormatSayingWhatToDo() {
+    void shouldRefuseAnotherFormatInOneLineNamingTheFileBothFormatsAndWhatToDo() {
         ReconcileException e = assertThrows(ReconcileException.class,
-                () -> RevisionMapJson.read(stream("{\"format\": 2}"), "m.json"));
+                () -> RevisionMapJson.read(stream("{\"format\": 1, \"revisions\": {}}"), "maps/airflow-3.1.8.json"));
         assertEquals(ErrorCode.MAP_INVALID, e.code());
-        assertTrue(e.getMessage().contains("format 2"), e.getMessage());
+        assertEquals("map maps/airflow-3.1.8.json has format 1; this build reads format 2: use the map this release"
+                + " ships (maps/, the chart's files/revision-map.json) or regenerate it with this release's mapgen",
+                e.getMessage());
     }
 
     @Test

@@ -18,16 +18,16 @@ class RevisionMapTest {
     /** 2.x: base → a270 → b2103 (merge of a270 and side); 3.0: squash → a270 (rewritten) → b2103 → c300. */
     static RevisionMap sample() {
         Map<String, Revision> revisions = new LinkedHashMap<>();
-        revisions.put("base", new Revision(List.of(), List.of(), V270, null, "first", "base_first.py"));
-        revisions.put("side", new Revision(List.of("base"), List.of(), V270, "2.7.0", "side", "0002_side.py"));
-        revisions.put("squash", new Revision(List.of(), List.of(), V300, "2.6.2", "squashed", "0000_squash.py"));
+        revisions.put("base", new Revision(List.of(), List.of(), V270, null, "first", "base_first.py", Effects.NONE));
+        revisions.put("side", new Revision(List.of("base"), List.of(), V270, "2.7.0", "side", "0002_side.py", Effects.NONE));
+        revisions.put("squash", new Revision(List.of(), List.of(), V300, "2.6.2", "squashed", "0000_squash.py", Effects.NONE));
         revisions.put("a270", new Revision(List.of("squash"),
                 List.of(new ParentChange(V270, List.of("base")), new ParentChange(V300, List.of("squash"))),
-                V270, "2.7.0", "first of 2.7", "0001_a.py"));
+                V270, "2.7.0", "first of 2.7", "0001_a.py", Effects.NONE));
         revisions.put("b2103", new Revision(List.of("a270"),
                 List.of(new ParentChange(V270, List.of("a270", "side")), new ParentChange(V300, List.of("a270"))),
-                V270, "2.10.3", "merge", "0003_b.py"));
-        revisions.put("c300", new Revision(List.of("b2103"), List.of(), V300, "3.0.0", "three", "0004_c.py"));
+                V270, "2.10.3", "merge", "0003_b.py", Effects.NONE));
+        revisions.put("c300", new Revision(List.of("b2103"), List.of(), V300, "3.0.0", "three", "0004_c.py", Effects.NONE));
         Map<AirflowVersion, Release> versions = new LinkedHashMap<>();
         versions.put(V300, new Release("c300", "squash", 4));
         versions.put(V270, new Release("b2103", "base", 4));
@@ -70,7 +70,7 @@ class RevisionMapTest {
     void shouldReportUnknownParentAndWrongHead() {
         RevisionMap map = sample();
         Map<String, Revision> revisions = new LinkedHashMap<>(map.revisions());
-        revisions.put("c300", new Revision(List.of("ghost"), List.of(), V300, "3.0.0", "three", "0004_c.py"));
+        revisions.put("c300", new Revision(List.of("ghost"), List.of(), V300, "3.0.0", "three", "0004_c.py", Effects.NONE));
         RevisionMap broken = new RevisionMap(map.generator(), map.sources(), map.versions(), revisions, List.of());
         assertEquals(List.of("revision c300 revises ghost, which is not in the map"), broken.problems());
 

@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -109,11 +110,20 @@ public final class ArchiveReleaseReader {
             }
             progress.step(++done, archive.getFileName().toString());
         }
+        // Most files are shipped unchanged by many releases: each distinct text is parsed once, as the git reader does.
+        Map<String, MigrationFile> parsed = new HashMap<>();
         for (Contents contents : byVersion.values()) {
             String where = "archive " + contents.file().getFileName();
             try {
                 List<MigrationFile> files = new ArrayList<>();
-                contents.migrations().forEach((name, text) -> files.add(MigrationParser.parse(where, name, text)));
+                contents.migrations().forEach((name, text) -> {
+                    MigrationFile file = parsed.get(text);
+                    if (file == null) {
+                        file = MigrationParser.parse(where, name, text);
+                        parsed.put(text, file);
+                    }
+                    files.add(file.name().equals(name) ? file : file.named(name));
+                });
                 builder.add(new ReleaseSnapshot(contents.version(), new Source(contents.version(), Source.ARCHIVE,
                         contents.file().getFileName().toString(), contents.digest()), where, files));
             } catch (ReconcileException e) {

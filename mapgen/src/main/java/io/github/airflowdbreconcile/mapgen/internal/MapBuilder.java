@@ -1,6 +1,7 @@
 package io.github.airflowdbreconcile.mapgen.internal;
 
 import io.github.airflowdbreconcile.map.api.AirflowVersion;
+import io.github.airflowdbreconcile.map.api.Effects;
 import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.Generator;
 import io.github.airflowdbreconcile.map.api.ParentChange;
@@ -9,11 +10,14 @@ import io.github.airflowdbreconcile.map.api.Release;
 import io.github.airflowdbreconcile.map.api.Revision;
 import io.github.airflowdbreconcile.map.api.RevisionMap;
 import io.github.airflowdbreconcile.map.api.Source;
+import io.github.airflowdbreconcile.map.api.TableChanges;
+import io.github.airflowdbreconcile.map.api.TableColumn;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +29,7 @@ import java.util.TreeMap;
  * left out of the map with a warning.
  */
 public final class MapBuilder {
+    static final String IN_OLDER_FILE = " (in the file an older release ships)";
     private final Generator generator;
     private final boolean lenient;
     private final TreeMap<AirflowVersion, ReleaseSnapshot> snapshots = new TreeMap<>();
@@ -118,14 +123,19 @@ public final class MapBuilder {
         return new Release(heads.get(0), bases.get(0), graph.size());
     }
 
-    /** Per revision: metadata of the newest release that ships it, and its parents in every release. */
+    /**
+     * Per revision: metadata of the newest release that ships it, its parents in every release, and the union of its
+     * effects in every release (a release may ship an older downgrade: the map must not miss what that one drops).
+     */
     private static Map<String, Revision> revisionsOf(Map<AirflowVersion, Map<String, MigrationFile>> graphs) {
         Map<String, AirflowVersion> introduced = new HashMap<>();
         Map<String, MigrationFile> newest = new HashMap<>();
+        Map<String, Effects> effects = new HashMap<>();
         Map<String, List<ParentChange>> changes = new HashMap<>();
         graphs.forEach((version, graph) -> graph.values().forEach(file -> {
             introduced.putIfAbsent(file.revision(), version);
             newest.put(file.revision(), file);
+            effects.merge(file.revision(), file.effects(), MapBuilder::union);
             List<ParentChange> history = changes.computeIfAbsent(file.revision(), id -> new ArrayList<>());
             if (history.isEmpty() || !history.get(history.size() - 1).parents().equals(file.parents())) {
                 history.add(new ParentChange(version, file.parents()));
@@ -137,9 +147,30 @@ public final class MapBuilder {
                     MigrationFile file = newest.get(id);
                     List<ParentChange> history = changes.get(id);
                     revisions.put(id, new Revision(file.parents(), history.size() > 1 ? history : List.of(),
-                            introduced.get(id), file.declaredVersion(), file.description(), file.name()));
+                            introduced.get(id), file.declaredVersion(), file.description(), file.name(), effects.get(id)));
                 });
         return revisions;
+    }
+
+    /**
+     * Everything either release's file creates or drops; not analysed when either is, with the newer's reason, or the
+     * older's marked as such (once, so that a map extended with --base says the same as a full regeneration).
+     */
+    private static Effects union(Effects older, Effects newer) {
+        String notAnalysed = newer.notAnalysed();
+        if (newer.analysed() && !older.analysed()) {
+            notAnalysed = older.notAnalysed().endsWith(IN_OLDER_FILE) ? older.notAnalysed()
+                    : older.notAnalysed() + IN_OLDER_FILE;
+        }
+        return new Effects(union(older.creates(), newer.creates()), union(older.drops(), newer.drops()), notAnalysed);
+    }
+
+    private static TableChanges union(TableChanges older, TableChanges newer) {
+        Set<String> tables = new LinkedHashSet<>(older.tables());
+        tables.addAll(newer.tables());
+        Set<TableColumn> columns = new LinkedHashSet<>(older.columns());
+        columns.addAll(newer.columns());
+        return new TableChanges(List.copyOf(tables), List.copyOf(columns));
     }
 
     /** One cycle of the graph as {@code a -> b -> a}, found by a depth-first walk, or null. */

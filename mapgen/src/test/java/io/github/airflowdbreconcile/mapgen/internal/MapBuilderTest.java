@@ -5,17 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.airflowdbreconcile.map.api.AirflowVersion;
+import io.github.airflowdbreconcile.map.api.Effects;
 import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.Generator;
 import io.github.airflowdbreconcile.map.api.ReconcileException;
 import io.github.airflowdbreconcile.map.api.RevisionMap;
 import io.github.airflowdbreconcile.map.api.Source;
+import io.github.airflowdbreconcile.map.api.TableChanges;
+import io.github.airflowdbreconcile.map.api.TableColumn;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MapBuilderTest {
     private static MigrationFile file(String name, String revision, String... parents) {
-        return new MigrationFile(name, revision, List.of(parents), null, "", 7);
+        return new MigrationFile(name, revision, List.of(parents), null, "", 7, Effects.NONE);
     }
 
     private static ReleaseSnapshot release(String version, MigrationFile... files) {
@@ -82,5 +85,24 @@ class MapBuilderTest {
         assertEquals(1, map.warnings().size());
         assertTrue(map.warnings().get(0).startsWith("tag 2.9.0: has 2 heads"));
         assertEquals(List.of(), map.problems());
+    }
+
+    @Test
+    void shouldTakeEverythingAnyReleasesFileOfARevisionDropsAndKeepItsReasonWhenNotAnalysed() {
+        Effects older = new Effects(TableChanges.NONE, new TableChanges(List.of("dag_code"), List.of()),
+                "line 9: deletes some rows with SQL, which mapgen cannot count (`DELETE FROM dag_code WHERE x`)");
+        Effects newer = new Effects(TableChanges.NONE, new TableChanges(List.of("dag_version", "dag_code"),
+                List.of(new TableColumn("dag_run", "created_dag_version_id"))), null);
+        MapBuilder builder = builder(false)
+                .add(release("3.0.0", new MigrationFile("v.py", "v", List.of(), null, "", 7, older)))
+                .add(release("3.0.1", new MigrationFile("v.py", "v", List.of(), null, "", 7, newer)))
+                .add(release("3.0.2", new MigrationFile("v.py", "v", List.of(), null, "", 7, newer)));
+
+        Effects effects = builder.build().revisions().get("v").effects();
+
+        assertEquals(new TableChanges(List.of("dag_code", "dag_version"),
+                List.of(new TableColumn("dag_run", "created_dag_version_id"))), effects.drops());
+        assertEquals("line 9: deletes some rows with SQL, which mapgen cannot count (`DELETE FROM dag_code WHERE x`)"
+                + " (in the file an older release ships)", effects.notAnalysed());
     }
 }
