@@ -60,7 +60,9 @@ step() { # step WHAT COMMAND...: runs it logged; a failure is the setup error ev
   if "$@" >"$log" 2>&1; then say "$what: $((SECONDS - t)) s"; else setup_failed "$what failed: $(tail -n 3 "$log" | paste -sd ' ')"; fi
 }
 
-build_jar() { [[ -f $REPO/resolver/target/resolver.jar ]] || mvn -B -q -ntp -pl resolver -am package -DskipTests; }
+# The image users run is the one Maven's package phase writes (with the jar it carries).
+RECONCILER_TAR=$REPO/resolver/target/airflow-db-reconcile-image.tar
+build_image() { [[ -f $RECONCILER_TAR ]] || mvn -B -q -ntp -pl resolver -am package -DskipTests; }
 build_venvs() {
   ensure_uv
   local version
@@ -68,7 +70,6 @@ build_venvs() {
 }
 build_images() {
   mkdir -p "$WORK/images"
-  "$REPO/resolver/image/build.sh" "$WORK/images/reconciler.tar" "$RECONCILER_IMAGE"
   local version
   for version in "${RELEASES[@]}"; do
     "$REPO/scripts/k8s/airflow-image.sh" "$version" "$WORK/images/airflow-$version.tar"
@@ -78,6 +79,10 @@ import_images() {
   local image
   for image in "$WORK"/images/*.tar; do ctr_k8s images import "$image"; done
   rm -rf "$WORK/images"
+  local built
+  built=$(ctr_k8s images import "$RECONCILER_TAR" | grep -o 'airflow-db-reconcile:[^ ]*' | head -n 1)
+  [[ -n $built ]] || { echo "no airflow-db-reconcile image in $RECONCILER_TAR" >&2; return 1; }
+  ctr_k8s images tag --force "docker.io/library/$built" "docker.io/$RECONCILER_IMAGE"
 }
 start_postgres() {
   PG_HOST=$NODE_IP pg_start
@@ -87,7 +92,7 @@ start_postgres() {
 }
 
 step "cluster" "$REPO/scripts/k8s/cluster.sh" up
-step "resolver jar" build_jar
+step "reconciler image" build_image
 step "Airflow venvs" build_venvs
 step "images" build_images
 step "image import" import_images

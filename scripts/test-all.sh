@@ -10,11 +10,18 @@ if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || ! command -v pg
   echo "installing Debian's postgresql and pgbouncer packages for the integration tests" >&2
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql pgbouncer >/dev/null
 fi
+# The image build (Maven's package phase) strips the runtime's native libraries.
+if ! command -v strip >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq binutils >/dev/null
+fi
 
 # helm for the chart tests, and the cluster's binaries for e2e-k8s.sh: built from the Go module proxy, cached.
 ./scripts/k8s/build.sh
 
 mvn -B -ntp verify
+
+# The image verify packaged: built again from the same inputs it must be the same bytes.
+./scripts/test-image.sh
 
 # The chart bump on fixture wheels, no network (uses the mapgen jar packaged by verify).
 ./scripts/test-bump.sh

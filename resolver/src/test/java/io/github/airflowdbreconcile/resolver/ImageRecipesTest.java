@@ -31,13 +31,18 @@ class ImageRecipesTest {
     }
 
     @Test
-    void shouldDumpTheClassDataArchiveWhereJvmOptionsLooksForIt() throws IOException {
+    void shouldDumpTheClassDataArchiveFromTheClassListWhereJvmOptionsLooksForIt() throws IOException {
         Matcher archive = Pattern.compile("(?m)^-XX:SharedArchiveFile=(\\S+)$")
                 .matcher(Files.readString(Path.of("image/jvm.options")));
         assertTrue(archive.find(), "jvm.options names no SharedArchiveFile");
-        String dump = "-XX:ArchiveClassesAtExit=" + archive.group(1);
+        String dockerfile = Files.readString(Path.of("Dockerfile"));
+        String buildScript = Files.readString(Path.of("image/build.sh"));
 
-        assertTrue(Files.readString(Path.of("Dockerfile")).contains(dump), "the Dockerfile dumps elsewhere");
-        assertTrue(Files.readString(Path.of("image/build.sh")).contains(dump), "image/build.sh dumps elsewhere");
+        assertTrue(dockerfile.contains("\"-XX:SharedArchiveFile=" + archive.group(1) + "\""), "the Dockerfile dumps elsewhere");
+        assertTrue(buildScript.contains("-XX:SharedArchiveFile=" + archive.group(1) + " "), "image/build.sh dumps elsewhere");
+        assertTrue(dockerfile.contains("COPY resolver/image/classlist /app/classlist")
+                && dockerfile.contains("\"-XX:SharedClassListFile=/app/classlist\""), "the Dockerfile dumps another list");
+        assertTrue(buildScript.contains("cp \"$HERE/classlist\" \"$ROOT/tmp/classlist\"")
+                && buildScript.contains("-XX:SharedClassListFile=/tmp/classlist "), "image/build.sh dumps another list");
     }
 }
