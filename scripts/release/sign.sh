@@ -4,8 +4,8 @@
 # the signature goes to the Rekor transparency log, so users verify with
 #   cosign verify REF --certificate-identity-regexp 'https://github.com/OWNER/REPO/.github/workflows/release.yml@.*' \
 #     --certificate-oidc-issuer https://token.actions.githubusercontent.com
-# COSIGN_KEY (a key file; COSIGN_PASSWORD its password) signs with a key instead and logs nothing: the tests' way.
-# COSIGN_FLAGS go to every cosign call.
+# COSIGN_KEY (a key file; COSIGN_PASSWORD its password) signs with a key instead: the tests' way. COSIGN_FLAGS go to
+# every cosign call (the tests': a plain-http registry, and a signing config without a transparency log).
 #
 #   scripts/release/sign.sh REF@sha256:DIGEST...
 # shellcheck source=scripts/release/common.sh
@@ -14,7 +14,7 @@ source "$(dirname "$0")/common.sh"
 read -ra FLAGS <<<"${COSIGN_FLAGS:-}"
 COSIGN=${COSIGN:-$("$RELEASE_DIR/tools.sh" cosign)/cosign}
 mode=()
-[[ -z ${COSIGN_KEY:-} ]] || mode=(--key "$COSIGN_KEY" --tlog-upload=false)
+[[ -z ${COSIGN_KEY:-} ]] || mode=(--key "$COSIGN_KEY")
 for ref in "$@"; do
   # A tag can move; a signature must name the exact bytes pushed.
   [[ $ref =~ @sha256:[0-9a-f]{64}$ ]] \

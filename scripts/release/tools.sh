@@ -13,7 +13,7 @@ export GOMODCACHE=${GOMODCACHE:-$TOOLS/go/mod} GOCACHE=${GOCACHE:-$TOOLS/go/cach
 export GOFLAGS=-buildvcs=false CGO_ENABLED=0 PATH=$PATH:/usr/local/go/bin
 
 log() { printf 'tools: %s\n' "$*" >&2; }
-command -v go >/dev/null || { log "no go on PATH: install Go to build crane and registry"; exit 1; }
+command -v go >/dev/null || { log "no go on PATH: install Go 1.26 or later to build crane, the registry and cosign"; exit 1; }
 mkdir -p "$BIN"
 exec 9>"$TOOLS/build.lock"
 flock 9
@@ -21,8 +21,10 @@ flock 9
 install() { # install NAME VERSION PACKAGE LDFLAGS
   [[ -x $BIN/$1 && $(cat "$BIN/.$1.version" 2>/dev/null) == "$2" ]] && return
   local start=$SECONDS
-  GOBIN=$BIN nice go install -trimpath -ldflags "$4" "$3@$2" 2>&1 | { grep -v '^go: downloading' || true; }
-  [[ ${PIPESTATUS[0]} -eq 0 ]] || { log "could not build $3@$2 from the Go module proxy"; exit 1; }
+  if ! GOBIN=$BIN nice go install -trimpath -ldflags "$4" "$3@$2" 2>&1 | { grep -v '^go: downloading' || true; }; then
+    log "could not build $3@$2 from the Go module proxy (see above)"
+    exit 1
+  fi
   printf '%s' "$2" >"$BIN/.$1.version"
   log "$1 $2 built in $((SECONDS - start)) s"
 }
