@@ -110,8 +110,8 @@ check "image: pushed (exit 0)" same "$rc" 0
 AMD64=$(cat "$T/out")
 check "image: the digest printed is the archive's" same "$AMD64" "$(c digest --tarball "$ARCHIVE")"
 check "image: tagged $VERSION-amd64" same "$(c digest "$IMAGE:$VERSION-amd64" 2>&1)" "$AMD64"
-c export "$IMAGE@$AMD64" "$T/pulled.tar"
-c export - "$T/local.tar" <"$ARCHIVE"
+c export "$IMAGE@$AMD64" "$T/pulled.tar" || true
+c export - "$T/local.tar" <"$ARCHIVE" || true
 check "image: pulled back, its files are the archive's" \
   same "$(sha256sum <"$T/pulled.tar")" "$(sha256sum <"$T/local.tar")"
 check "image: ... with the reconciler's jar" grep -qx app/resolver.jar <(tar -tf "$T/pulled.tar")
@@ -121,8 +121,8 @@ check "image: an amd64 archive pushed as arm64 is refused (exit 2) in one line" 
 check "image: ... and $VERSION-arm64 is not tagged" same "$(c ls "$IMAGE" | grep -c -- "-arm64$" || true)" 0
 
 # No arm64 machine here: the arm64 runner's push is played by a copy of the amd64 image relabelled arm64.
-c mutate "$IMAGE@$AMD64" --set-platform linux/arm64 -t "$IMAGE:$VERSION-arm64" >/dev/null
-ARM64=$(c digest "$IMAGE:$VERSION-arm64")
+c mutate "$IMAGE@$AMD64" --set-platform linux/arm64 -t "$IMAGE:$VERSION-arm64" >/dev/null || true
+ARM64=$(c digest "$IMAGE:$VERSION-arm64" || true)
 run "$RELEASE/index.sh" "$IMAGE" "$VERSION" amd64 arm64
 check "index: pushed (exit 0)" same "$rc" 0
 INDEX=$(cat "$T/out")
@@ -141,13 +141,13 @@ run "$RELEASE/push-chart.sh" "$VERSION" "$CHARTS" "$IMAGE"
 check "chart: pushed (exit 0)" same "$rc" 0
 CHART=$(cat "$T/out")
 check "chart: the digest printed is the registry's" same "$(c digest "$HOST/acme/charts/$ARTIFACT:$VERSION")" "$CHART"
-(cd "$T" && "$HELM" pull "$CHARTS/$ARTIFACT" --version "$VERSION" --plain-http >/dev/null 2>&1)
+(cd "$T" && "$HELM" pull "$CHARTS/$ARTIFACT" --version "$VERSION" --plain-http >/dev/null 2>&1) || true
 check "chart: pulled back, the package is the layer pushed" same \
   "sha256:$(sha256sum <"$T/$ARTIFACT-$VERSION.tgz" | cut -d' ' -f1)" \
   "$(c manifest "$HOST/acme/charts/$ARTIFACT@$CHART" | python3 -c '
 import json, sys; print(*[l["digest"] for l in json.load(sys.stdin)["layers"]
   if l["mediaType"] == "application/vnd.cncf.helm.chart.content.v1.tar+gzip"])')"
-values=$("$HELM" show values "$CHARTS/$ARTIFACT" --version "$VERSION" --plain-http 2>/dev/null)
+values=$("$HELM" show values "$CHARTS/$ARTIFACT" --version "$VERSION" --plain-http 2>/dev/null || true)
 check "chart: helm show values gives the pushed image's repository" \
   grep -qx "  repository: $IMAGE" <<<"$values"
 check "chart: ... and the tag of the chart's appVersion" same \
@@ -160,8 +160,10 @@ rendered=$("$HELM" template prod "$T/$ARTIFACT-$VERSION.tgz" --set airflowVersio
   | sed -n 's/^ *image: "\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' | sort -u | grep -F "$ARTIFACT" || true)
 check "chart: it deploys $IMAGE:$VERSION" same "$rendered" "$IMAGE:$VERSION"
 check "chart: ... which is the multi-arch index pushed" same "$(c digest "$rendered")" "$INDEX"
-check "chart: the repository's own chart keeps its default" \
-  grep -qx "  repository: ghcr.io/$ARTIFACT/$ARTIFACT" "$REPO/chart/values.yaml"
+OWNER=$(sed -n 's|^home: https://github.com/\([^/]*\)/.*|\1|p' "$REPO/chart/Chart.yaml")
+check "chart: values.yaml's default image is what the workflow of github.com/$OWNER publishes, and stays so" same \
+  "$(grep -A5 '^image:' "$REPO/chart/values.yaml" | sed -n 's/^  repository: /image=/p')" \
+  "$("$RELEASE/plan.sh" "v$VERSION" "$OWNER" | grep '^image=')"
 run "$RELEASE/push-chart.sh" 9.9.9 "$CHARTS" "$IMAGE"
 check "chart: a version the chart is not is refused (exit 3) in one line" \
   same "$rc:$(one_line_saying "tag v9.9.9 asks for 9.9.9" && echo one)" "3:one"
