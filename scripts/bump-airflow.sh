@@ -4,7 +4,9 @@
 # Usage: bump-airflow.sh X.Y.Z
 #   Downloads the release's wheel (and those of any final release between the newest mapped one and X.Y.Z),
 #   generates maps/airflow-X.Y.Z.json from the newest map with mapgen --base, verifies it against the wheel,
-#   then refreshes chart/files/revision-map.json and bumps chart/Chart.yaml (appVersion X.Y.Z, version minor+1).
+#   then refreshes chart/files/revision-map.json and bumps chart/Chart.yaml: the annotation
+#   airflow-db-reconcile.io/airflow-version to X.Y.Z, version minor+1 and appVersion to that same new version (the
+#   release of the reconciler image the chart deploys, see scripts/release/version.sh).
 #   The chart's airflowVersion has no default (operators must set it), so values.yaml is not touched.
 #   Nothing is written unless every check passed. Running it again for the same version changes nothing.
 # Env:  AIRFLOW_DB_RECONCILE_ROOT       repository to update (default: this script's repository)
@@ -20,10 +22,10 @@ CHART="$ROOT/chart"
 
 die() { echo "bump-airflow: $*" >&2; exit 1; }
 
-[[ $# -eq 1 && "$1" != -* ]] || { sed -n '4,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[[ $# -eq 1 && "$1" != -* ]] || { sed -n '4,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 VERSION="$1"
 
-# Final releases only: a pre-release is never bundled as the chart's appVersion.
+# Final releases only: a pre-release is never bundled in the chart's map.
 [[ "$VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] \
   || die "'$VERSION' is not a final release version X.Y.Z; pre-releases and partial versions are not mapped"
 [[ "$VERSION" =~ ^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$ ]] \
@@ -88,26 +90,33 @@ python3 - "$CHART" "$STAGE/chart" "$VERSION" <<'EOF' || exit 1  # the script pri
 import pathlib, re, sys
 src, dst, version = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), sys.argv[3]
 
+AIRFLOW = "airflow-db-reconcile.io/airflow-version"  # the one key bumped below the top level, in annotations
+
+def indent(key):
+    return r"[ \t]+" if key == AIRFLOW else ""
+
 def replace_line(text, key, value, path):
-    # keeps the line's quoting style; only the value changes
-    pattern = re.compile(rf'^({key}:[ \t]*)(["\']?)[^"\'\s#]*\2', re.M)
+    # keeps the line's indentation and quoting style; only the value changes
+    pattern = re.compile(rf'^({indent(key)}{re.escape(key)}:[ \t]*)(["\']?)[^"\'\s#]*\2', re.M)
     if len(pattern.findall(text)) != 1:
-        sys.exit(f"bump-airflow: {path} needs exactly one top-level '{key}:' line")
+        sys.exit(f"bump-airflow: {path} needs exactly one '{key}:' line")
     return pattern.sub(lambda m: f"{m.group(1)}{m.group(2)}{value}{m.group(2)}", text)
 
-def top_value(text, key):
-    m = re.search(rf'^{key}:[ \t]*["\']?([^"\'\s#]+)', text, re.M)
+def value_of(text, key):
+    m = re.search(rf'^{indent(key)}{re.escape(key)}:[ \t]*["\']?([^"\'\s#]+)', text, re.M)
     return m.group(1) if m else None
 
 chart = (src / "Chart.yaml").read_text()
-if top_value(chart, "appVersion") != version:
-    current = top_value(chart, "version")
+if value_of(chart, AIRFLOW) != version:
+    current = value_of(chart, "version")
     m = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", current or "")
     if not m:
         sys.exit(f"bump-airflow: chart/Chart.yaml version '{current}' is not X.Y.Z")
-    # A new Airflow release is a new feature of the chart: minor +1.
-    chart = replace_line(chart, "version", f"{m.group(1)}.{int(m.group(2)) + 1}.0", "chart/Chart.yaml")
-    chart = replace_line(chart, "appVersion", version, "chart/Chart.yaml")
+    # A new Airflow release is a new feature of the chart: minor +1, and a new image of the same version.
+    release = f"{m.group(1)}.{int(m.group(2)) + 1}.0"
+    chart = replace_line(chart, "version", release, "chart/Chart.yaml")
+    chart = replace_line(chart, "appVersion", release, "chart/Chart.yaml")
+    chart = replace_line(chart, AIRFLOW, version, "chart/Chart.yaml")
 (dst / "Chart.yaml").write_text(chart)
 EOF
 

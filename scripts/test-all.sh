@@ -1,19 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test: unit and integration tests (real PostgreSQL and PgBouncer, fabric8 mock cluster, the chart with a
-# real helm binary), the bump script, the end-to-end scenarios on real Airflow releases, and the same on a real
-# single-node Kubernetes cluster. Installs what a fresh machine lacks; JDK 17, Maven and Go are assumed present.
+# real helm binary), the bump script, the release scripts, the end-to-end scenarios on real Airflow releases, and the
+# same on a real single-node Kubernetes cluster. Installs what a fresh machine lacks; JDK 17, Maven and Go are assumed
+# present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The *IT tests start throwaway PostgreSQL clusters and a PgBouncer from Debian's server binaries.
-if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || ! command -v pgbouncer >/dev/null; then
-  echo "installing Debian's postgresql and pgbouncer packages for the integration tests" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql pgbouncer >/dev/null
-fi
-# The image build (Maven's package phase) strips the runtime's native libraries.
-if ! command -v strip >/dev/null; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq binutils >/dev/null
-fi
+./scripts/test-deps.sh
 
 # helm for the chart tests, and the cluster's binaries for e2e-k8s.sh: built from the Go module proxy, cached.
 ./scripts/k8s/build.sh
@@ -25,6 +19,9 @@ mvn -B -ntp verify
 
 # The chart bump on fixture wheels, no network (uses the mapgen jar packaged by verify).
 ./scripts/test-bump.sh
+
+# The release scripts: the version check, and the image and the chart published to a local registry.
+./scripts/test-release.sh
 
 # End to end on real Airflow releases from PyPI and a throwaway PostgreSQL (the jar was packaged by verify).
 ./scripts/e2e.sh

@@ -80,8 +80,10 @@ apiVersion: v2
 name: airflow-db-reconcile
 # the chart's own version
 version: 0.1.0
-appVersion: "2.1.0"
+appVersion: "0.1.0"
 dependencies: []
+annotations:
+  airflow-db-reconcile.io/airflow-version: "2.1.0"
 EOF
 # No default airflowVersion to bump: operators set it.
 cat >"$ROOT/chart/values.yaml" <<'EOF'
@@ -140,8 +142,10 @@ check "new release: 2.1.1 shares 2.1.0's head" same "$(json "$MAP" "m['versions'
 check "new release: 2.2.0's head is its new migration" same "$(json "$MAP" "m['versions']['2.2.0']['head']")" aaaa00000003
 check "new release: the previous map is kept as it was" same "$(sha256sum <"$ROOT/maps/airflow-2.1.0.json")" "$old_map"
 check "new release: the chart's copy equals the new map" cmp -s "$MAP" "$ROOT/chart/files/revision-map.json"
-check "new release: appVersion bumped" grep -qx 'appVersion: "2.2.0"' "$ROOT/chart/Chart.yaml"
+check "new release: newest Airflow annotation bumped" \
+  grep -qx '  airflow-db-reconcile.io/airflow-version: "2.2.0"' "$ROOT/chart/Chart.yaml"
 check "new release: chart version minor +1" grep -qx 'version: 0.2.0' "$ROOT/chart/Chart.yaml"
+check "new release: appVersion follows the chart version" grep -qx 'appVersion: "0.2.0"' "$ROOT/chart/Chart.yaml"
 check "new release: Chart.yaml comments kept" grep -qx '# the chart.s own version' "$ROOT/chart/Chart.yaml"
 check "new release: values.yaml untouched (airflowVersion has no default)" \
   cmp -s "$T/values.yaml.before" "$ROOT/chart/values.yaml"
@@ -171,6 +175,7 @@ MAP="$ROOT/maps/airflow-3.0.0.json"
 check "3.x core wheel: floor is the squashed base" same "$(json "$MAP" "m['versions']['3.0.0']['floor']")" ssss00000000
 check "3.x core wheel: 2.2.0 keeps the head of its own files" same "$(json "$MAP" "m['versions']['2.2.0']['head']")" aaaa00000003
 check "3.x core wheel: chart version minor +1 again" grep -qx 'version: 0.3.0' "$ROOT/chart/Chart.yaml"
+check "3.x core wheel: appVersion follows again" grep -qx 'appVersion: "0.3.0"' "$ROOT/chart/Chart.yaml"
 
 # The real chart's files, when present, take the same edits and no other.
 if [[ -f "$REPO/chart/Chart.yaml" && -f "$REPO/chart/values.yaml" ]]; then
@@ -183,8 +188,9 @@ if [[ -f "$REPO/chart/Chart.yaml" && -f "$REPO/chart/values.yaml" ]]; then
   check "real chart: exits 0" test "$rc" -eq 0
   changed="$(for f in Chart.yaml values.yaml values.schema.json; do
       [[ -f "$REPO/chart/$f" ]] && { diff "$REPO/chart/$f" "$REAL/chart/$f" || true; }; done | grep -c '^>' || true)"
-  check "real chart: only appVersion and version changed" same "$changed" 2
-  check "real chart: appVersion bumped" grep -qx 'appVersion: "2.2.0"' "$REAL/chart/Chart.yaml"
+  check "real chart: only version, appVersion and the Airflow annotation changed" same "$changed" 3
+  check "real chart: Airflow annotation bumped" \
+    grep -qx '  airflow-db-reconcile.io/airflow-version: "2.2.0"' "$REAL/chart/Chart.yaml"
 fi
 
 if [[ $failures -gt 0 ]]; then echo "test-bump: $failures failed"; exit 1; fi

@@ -3,6 +3,7 @@ package io.github.airflowdbreconcile.chart;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.airflowdbreconcile.map.api.RevisionMapJson;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,17 @@ class NotesIT {
         String notes = notes("migrateDatabaseJob.useHelmHooks=false");
 
         assertTrue(notes.contains("Argo CD sync, as a PreSync hook"), notes);
+    }
+
+    @Test
+    void shouldNameTheChartReleaseAndTheNewestAirflowOfItsMap() throws Exception {
+        String newest = RevisionMapJson.read(ChartFiles.bundledMap()).newestVersion().toString();
+        String version = ChartFiles.chartYaml().path("version").asText();
+
+        String notes = notes();
+
+        assertTrue(notes.contains("airflow-db-reconcile " + version + " (revision map up to Airflow " + newest + ")"),
+                notes);
     }
 
     /** The NOTES section of `helm install --dry-run` with these --set values. */

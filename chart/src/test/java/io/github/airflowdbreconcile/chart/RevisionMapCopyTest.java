@@ -26,6 +26,7 @@ class RevisionMapCopyTest {
         String newest = map.newestVersion().toString();
 
         assertEquals(ChartFiles.versionOf(ChartFiles.newestMap()).toString(), newest, "map file name");
-        assertEquals(newest, ChartFiles.chartYaml().path("appVersion").asText(), "Chart.yaml appVersion");
+        assertEquals(newest, ChartFiles.chartYaml().path("annotations").path("airflow-db-reconcile.io/airflow-version")
+                .asText(), "Chart.yaml annotation airflow-db-reconcile.io/airflow-version");
     }
 }
