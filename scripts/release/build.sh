@@ -20,7 +20,9 @@ else
 fi
 # Not `clean`: an old image tarball must not outlive the build, so it goes explicitly.
 rm -f "$IMAGE_TAR"
-(cd "$ROOT" && mvn -B -ntp -Drevision="$VERSION" -Dhelm.bin="$HELM" "${goal[@]}") >&2 \
+# The image comes from the same recipe Maven's package phase runs, called here so that a runner that is not root can
+# give it sudo (GitHub's Ubuntu runners refuse the unprivileged user namespaces it would use otherwise).
+(cd "$ROOT" && mvn -B -ntp -Drevision="$VERSION" -Dhelm.bin="$HELM" -Dimage.skip=true "${goal[@]}") >&2 \
   || release_die 1 "the Maven build of $VERSION failed (see above)"
 jar_version=$(python3 -c 'import sys, zipfile
 manifest = zipfile.ZipFile(sys.argv[1]).read("META-INF/MANIFEST.MF").decode()
@@ -29,10 +31,7 @@ print(versions[0] if versions else "")' \
   "$JAR")
 [[ $jar_version == "$VERSION" ]] || release_die 3 "$JAR says version '$jar_version', not $VERSION: every pom's" \
   "version must be \${revision}"
-# Until `mvn package` writes the image itself (issue 12, part 1), the image script does.
-if [[ ! -f $IMAGE_TAR ]]; then
-  sudo=(); [[ $EUID -eq 0 ]] || sudo=(sudo "--preserve-env=JAVA_HOME,TMPDIR")
-  "${sudo[@]}" "$ROOT/resolver/image/build.sh" "$IMAGE_TAR" "$ARTIFACT:$VERSION" >&2 \
-    || release_die 1 "building the image of $VERSION failed (see above)"
-fi
+sudo=(); [[ $EUID -eq 0 ]] || sudo=(sudo "--preserve-env=JAVA_HOME,TMPDIR")
+"${sudo[@]}" "$ROOT/resolver/image/build.sh" "$IMAGE_TAR" "$ARTIFACT:$VERSION" >&2 \
+  || release_die 1 "building the image of $VERSION failed (see above)"
 release_log "built $VERSION: $JAR, $IMAGE_TAR"

@@ -2,7 +2,7 @@
 # Builds the release tools (versions.env) from the Go module proxy into ~/.cache/airflow-db-reconcile/tools/bin
 # and prints that directory. A tool is rebuilt only when its pinned version changes.
 #
-#   scripts/release/tools.sh [crane|registry|cosign]...     (default: all three)
+#   scripts/release/tools.sh [crane|cosign]...     (default: both)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/release/versions.env
@@ -13,7 +13,7 @@ export GOMODCACHE=${GOMODCACHE:-$TOOLS/go/mod} GOCACHE=${GOCACHE:-$TOOLS/go/cach
 export GOFLAGS=-buildvcs=false CGO_ENABLED=0 PATH=$PATH:/usr/local/go/bin
 
 log() { printf 'tools: %s\n' "$*" >&2; }
-command -v go >/dev/null || { log "no go on PATH: install Go 1.26 or later to build crane, the registry and cosign"; exit 1; }
+command -v go >/dev/null || { log "no go on PATH: install Go 1.26 or later to build crane and cosign"; exit 1; }
 mkdir -p "$BIN"
 exec 9>"$TOOLS/build.lock"
 flock 9
@@ -30,15 +30,13 @@ install() { # install NAME VERSION PACKAGE LDFLAGS
 }
 
 tools=("$@")
-[[ $# -gt 0 ]] || tools=(crane registry cosign)
+[[ $# -gt 0 ]] || tools=(crane cosign)
 for tool in "${tools[@]}"; do
   case $tool in
     crane) install crane "$CRANE_VERSION" github.com/google/go-containerregistry/cmd/crane "-s -w" ;;
-    registry) install registry "$REGISTRY_VERSION" github.com/distribution/distribution/v3/cmd/registry \
-      "-s -w -X github.com/distribution/distribution/v3/version.version=$REGISTRY_VERSION" ;;
     cosign) install cosign "$COSIGN_VERSION" github.com/sigstore/cosign/v3/cmd/cosign \
       "-s -w -X sigs.k8s.io/release-utils/version.gitVersion=$COSIGN_VERSION" ;;
-    *) log "unknown tool '$tool': crane, registry or cosign"; exit 2 ;;
+    *) log "unknown tool '$tool': crane or cosign"; exit 2 ;;
   esac
 done
 echo "$BIN"
