@@ -195,8 +195,7 @@ public final class Database {
     private static boolean worthRetrying(SQLException e) {
         String state = e.getSQLState();
         return state == null || state.startsWith("08") || state.startsWith("53") || state.equals("57P03")
-                || state.equals("3D000") || state.equals("HY000") && e.getMessage() != null
-                && e.getMessage().contains("Communications link failure");
+                || state.equals("3D000");
     }
 
     private static boolean isMissingTable(SQLException e) {
