@@ -141,7 +141,9 @@ public record DatabaseUrl(Kind kind, String scheme, String host, int port, Strin
         DatabaseUrl parsed = new DatabaseUrl(kind, jdbc ? kind.sqlAlchemyScheme : sqlAlchemyScheme(scheme), host, port,
                 database, user, password, options);
         // Options the JDBC driver cannot honour are refused now, before anything connects.
-        parsed.jdbcOptions();
+        if (kind == Kind.MYSQL) {
+            MySqlOptions.checkWithDriver(parsed.jdbcUrl(), parsed.toString());
+        }
         return parsed;
     }
 

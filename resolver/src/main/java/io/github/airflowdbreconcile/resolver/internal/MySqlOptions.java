@@ -2,10 +2,12 @@ package io.github.airflowdbreconcile.resolver.internal;
 
 import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.ReconcileException;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.mariadb.jdbc.Configuration;
 
 /**
  * The query options of a MySQL URL, as mysqlclient and PyMySQL read them through SQLAlchemy, turned into MariaDB
@@ -83,6 +85,19 @@ final class MySqlOptions {
         // caching_sha2_password (MySQL 8's default) without TLS needs the server's RSA key; PyMySQL fetches it too.
         jdbc.putIfAbsent("allowPublicKeyRetrieval", "true");
         return jdbc;
+    }
+
+    /**
+     * Lets the driver read the JDBC URL now, so that an option it refuses (a JDBC spelling with a bad value) fails as a
+     * bad URL before anything connects, not as an unreachable server after --db-timeout.
+     */
+    static void checkWithDriver(String jdbcUrl, String url) {
+        try {
+            Configuration.parse(jdbcUrl);
+        } catch (SQLException e) {
+            throw new ReconcileException(ErrorCode.USAGE, "database URL " + url + " has an option the MySQL driver"
+                    + " refuses (" + Database.oneLine(e) + "): correct or remove it");
+        }
     }
 
     /** SQLAlchemy's asbool: true/yes/on/1 and false/no/off/0. */

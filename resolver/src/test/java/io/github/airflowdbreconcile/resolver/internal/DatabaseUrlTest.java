@@ -23,9 +23,11 @@ class DatabaseUrlTest {
             "mysql://airflow:s3cret@db:3306/airflow, jdbc:mariadb://db:3306/airflow?allowPublicKeyRetrieval=true",
             "mysql+mysqldb://airflow:s3cret@db/airflow, jdbc:mariadb://db/airflow?allowPublicKeyRetrieval=true",
             "mysql+pymysql://airflow:s3cret@db/airflow, jdbc:mariadb://db/airflow?allowPublicKeyRetrieval=true",
-            "mariadb+mariadbconnector://airflow:s3cret@db/airflow, jdbc:mariadb://db/airflow?allowPublicKeyRetrieval=true",
+            "mariadb+mariadbconnector://airflow:s3cret@db/airflow,"
+                    + " jdbc:mariadb://db/airflow?allowPublicKeyRetrieval=true",
             "jdbc:postgresql://db:5432/airflow?user=airflow&password=s3cret, jdbc:postgresql://db:5432/airflow",
-            "jdbc:mysql://db:3306/airflow?user=airflow&password=s3cret, jdbc:mariadb://db:3306/airflow?allowPublicKeyRetrieval=true",
+            "jdbc:mysql://db:3306/airflow?user=airflow&password=s3cret,"
+                    + " jdbc:mariadb://db:3306/airflow?allowPublicKeyRetrieval=true",
     })
     void shouldTurnEveryAcceptedFormIntoJdbcWithoutCredentials(String url, String jdbc) {
         DatabaseUrl parsed = DatabaseUrl.parse(url);
@@ -83,11 +85,13 @@ class DatabaseUrlTest {
 
     @Test
     void shouldHandAirflowTheDbapiDriverItWasGiven() {
-        assertEquals("mysql+pymysql://u:p@db/airflow", DatabaseUrl.parse("mysql+pymysql://u:p@db/airflow").sqlAlchemyUrl());
+        assertEquals("mysql+pymysql://u:p@db/airflow",
+                DatabaseUrl.parse("mysql+pymysql://u:p@db/airflow").sqlAlchemyUrl());
         assertEquals("mysql://u:p@db/airflow", DatabaseUrl.parse("mysql://u:p@db/airflow").sqlAlchemyUrl());
         assertEquals("postgresql+psycopg://u:p@db/airflow",
                 DatabaseUrl.parse("postgres+psycopg://u:p@db/airflow").sqlAlchemyUrl());
-        assertEquals("mysql+mysqldb://u:***@db/airflow", DatabaseUrl.parse("mysql+pymysql://u:p@db/airflow").toString());
+        assertEquals("mysql+mysqldb://u:***@db/airflow",
+                DatabaseUrl.parse("mysql+pymysql://u:p@db/airflow").toString());
     }
 
     @ParameterizedTest
@@ -110,7 +114,7 @@ class DatabaseUrlTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "ssl_mode=SOMETIMES | has ssl_mode=SOMETIMES: use DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY",
+            "ssl_mode=SOMETIMES | has ssl_mode=SOMETIMES: use DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_ID",
             "ssl_cert=/c.pem&ssl_key=/k.pem | has option ssl_cert: the resolver's JDBC driver takes the TLS options",
             "ssl_capath=/certs | has option ssl_capath:",
             "ssl_cipher=AES256-SHA | has option ssl_cipher:",
@@ -126,6 +130,16 @@ class DatabaseUrlTest {
         assertTrue(e.getMessage().contains(message), e.getMessage());
         assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
+    void shouldRefuseAJdbcOptionTheMysqlDriverRefusesBeforeConnecting() {
+        ReconcileException e = assertThrows(ReconcileException.class,
+                () -> DatabaseUrl.parse("jdbc:mysql://db/airflow?user=u&password=s3cret&sslMode=PREFERRED"));
+        assertEquals(ErrorCode.USAGE, e.code());
+        assertEquals("database URL mysql+mysqldb://u:***@db/airflow?sslMode=PREFERRED has an option the MySQL driver"
+                + " refuses (error parsing url: Wrong argument value 'PREFERRED' for SslMode): correct or remove it",
+                e.getMessage());
     }
 
     @Test
