@@ -109,6 +109,25 @@ class ResolverJarIT {
     }
 
     @Test
+    void shouldRefuseADirectMysqlUrlOfAnotherDatabaseBeforeLocking() throws Exception {
+        mariadb.alembicVersion(TestMaps.R310);
+        Path marker = dir.resolve("ran");
+        String other = "mysql://" + MariaDbServer.USER + ":" + MariaDbServer.PASSWORD + "@127.0.0.1:" + mariadb.port()
+                + "/" + MariaDbServer.OTHER_DATABASE;
+        Result result = java(Map.of("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", mariadb.sqlAlchemyUrl(), "DIRECT", other),
+                "run", "--map", TestMaps.realisticFile(dir).toString(), "--target-version", "3.0.6", "--db-url-env",
+                "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "--direct-db-url-env", "DIRECT", "--allow-downgrade",
+                "--executor", "local", "--airflow-bin", FakeAirflow.script(dir, "touch " + marker).toString());
+        assertEquals(ExitCodes.USAGE, result.exit(), result.err());
+        String error = result.err().lines().reduce((first, last) -> last).orElse("");
+        assertTrue(error.matches("airflow-db-reconcile: --direct-db-url-env's mysql\\+mysqldb://airflow:\\*\\*\\*@.*/other"
+                + " reaches database other on .*:" + mariadb.port() + ", but .* reaches database airflow on .*"), error);
+        assertFalse(result.err().contains(MariaDbServer.PASSWORD), result.err());
+        assertFalse(Files.exists(marker));
+        assertEquals(TestMaps.R310, mariadb.revision());
+    }
+
+    @Test
     void shouldCarryTheLicenseOfTheLgplDriverItBundles() throws Exception {
         try (JarFile jar = new JarFile(JAR.toFile())) {
             assertNotNull(jar.getEntry("org/mariadb/jdbc/Driver.class"), "the driver, not relocated");
