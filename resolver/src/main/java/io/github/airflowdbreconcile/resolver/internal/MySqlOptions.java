@@ -75,7 +75,7 @@ final class MySqlOptions {
         }
         if (ca != null) {
             jdbc.put("serverSslCert", ca);
-            // As PyMySQL and mysqlclient do: a CA given means the server's certificate is checked, its name too
+            // As PyMySQL does: a CA given means the server's certificate is checked, its name too
             // unless ssl_check_hostname=false.
             sslMode = sslMode != null ? sslMode : checkHostname ? "verify-full" : "verify-ca";
         }
