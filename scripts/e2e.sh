@@ -3,7 +3,7 @@
 # chart's two jobs would (reconcile with the running release's airflow, then the target's `airflow db migrate`)
 # and checks the real alembic_version after every scenario.
 #
-# Usage: scripts/e2e.sh [SCENARIO...]   (default: all, 1-9)
+# Usage: scripts/e2e.sh [SCENARIO...]   (default: all, 1-10; 10 runs on MariaDB, the others on PostgreSQL)
 # Env:   E2E_MAP (default: the newest maps/airflow-*.json), E2E_JAR (default: resolver/target/resolver.jar, built
 #        when missing), E2E_CACHE (default: ~/.cache/airflow-db-reconcile),
 #        E2E_KEEP=1 keeps the work dir (logs, dumps) and prints where it is.
@@ -22,6 +22,8 @@ BELOW_SQUASH=2.5.3 # a 2.x release below 3.x's floor (the 2.6.2 squash)
 
 # shellcheck source=scripts/e2e/pg.sh
 source "$REPO/scripts/e2e/pg.sh"
+# shellcheck source=scripts/e2e/mariadb.sh
+source "$REPO/scripts/e2e/mariadb.sh"
 # shellcheck source=scripts/e2e/venvs.sh
 source "$REPO/scripts/e2e/venvs.sh"
 # shellcheck source=scripts/e2e/lib.sh
@@ -34,16 +36,20 @@ started=$SECONDS
 while read -r variable; do unset "$variable"; done < <(compgen -e | grep '^AIRFLOW' || true)
 say() { printf 'e2e: %s\n' "$*" >&2; }
 
-if [[ $# -gt 0 ]]; then SELECTED=("$@"); else SELECTED=(1 2 3 4 5 6 7 8 9); fi
+if [[ $# -gt 0 ]]; then SELECTED=("$@"); else SELECTED=(1 2 3 4 5 6 7 8 9 10); fi
 for n in "${SELECTED[@]}"; do
-  [[ -n ${SCENARIO_NAMES[n]:-} ]] || { echo "e2e: no scenario '$n' (1-9)" >&2; exit 2; }
+  [[ -n ${SCENARIO_NAMES[n]:-} ]] || { echo "e2e: no scenario '$n' (1-10)" >&2; exit 2; }
 done
+# Scenario 10 alone needs MariaDB and the releases' venvs with MySQL drivers.
+WITH_MARIADB=
+[[ " ${SELECTED[*]} " == *" 10 "* ]] && WITH_MARIADB=1
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/e2e.XXXXXX")
 cleanup() {
   local rc=$?
   jobs -p | xargs -r kill 2>/dev/null || true
   pg_stop
+  mariadb_stop
   if [[ ${E2E_KEEP:-} == 1 ]]; then say "work dir kept: $WORK"; else rm -rf "$WORK"; fi
   exit "$rc"
 }
@@ -79,8 +85,11 @@ FERNET_KEY=$(python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.ur
 
 # Venvs build in the background while PostgreSQL starts.
 declare -A venv_pid
+VENVS=("$OLD2" "$A" "$B" "$NEWEST")
+# mysqlclient builds against libmariadb-dev: installed (with the server) before the venvs build.
+if [[ -n $WITH_MARIADB ]]; then VENVS+=("$A-mysql" "$B-mysql"); mariadb_install_if_missing; fi
 if ensure_uv >"$WORK/uv.log" 2>&1; then
-  for version in "$OLD2" "$A" "$B" "$NEWEST"; do
+  for version in "${VENVS[@]}"; do
     ( ensure_venv "$version" "$WORK/venv-$version.log" && touch "$WORK/venv-$version.ok" ) &
     venv_pid[$version]=$!
   done
@@ -91,6 +100,12 @@ if pg_start >"$WORK/pg.log" 2>&1; then
   cat "$WORK/pg.log" >&2
 else
   setup_failed "PostgreSQL did not start: $(tail -n 3 "$WORK/pg.log" | paste -sd ' ')"
+fi
+# Only scenario 10 needs it: when it does not start, that scenario alone fails (it says why).
+MARIADB_UP=
+if [[ -n $WITH_MARIADB ]]; then
+  if mariadb_start >"$WORK/mariadb.log" 2>&1; then MARIADB_UP=1; fi
+  cat "$WORK/mariadb.log" >&2
 fi
 for version in "${!venv_pid[@]}"; do
   if wait "${venv_pid[$version]}"; then

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The *IT tests start throwaway PostgreSQL clusters and a PgBouncer from Debian's server binaries.
+# The *IT tests start throwaway PostgreSQL clusters, a PgBouncer and a MariaDB server from Debian's server binaries.
 ./scripts/test-deps.sh
 
 # helm for the chart tests, and the cluster's binaries for e2e-k8s.sh: built from the Go module proxy, cached.
@@ -23,7 +23,8 @@ mvn -B -ntp verify
 # The release scripts: the version check, and the image and the chart published to a local registry.
 ./scripts/test-release.sh
 
-# End to end on real Airflow releases from PyPI and a throwaway PostgreSQL (the jar was packaged by verify).
+# End to end on real Airflow releases from PyPI and a throwaway PostgreSQL, and MariaDB for one scenario (the jar was
+# packaged by verify).
 ./scripts/e2e.sh
 
 # The chart's hooks, RBAC and the downgrade in a running pod, on a real cluster built here with a real helm.

@@ -1,6 +1,12 @@
 # shellcheck shell=bash
 # Helpers the scenarios share. Each scenario runs in a subshell with `set -e` and an ERR trap; `fail` records why.
-# Needs (from scripts/e2e.sh): REPO, MAP, JAR, WORK, FERNET_KEY, DAGS_DIR and a started PostgreSQL (pg.sh).
+# Needs (from scripts/e2e.sh): REPO, MAP, JAR, WORK, FERNET_KEY, DAGS_DIR and a started PostgreSQL (pg.sh), or for a
+# scenario that sets BACKEND=mariadb a started MariaDB (mariadb.sh).
+
+# The scenario's database server: postgres, or mariadb (then also the releases' -mysql venvs, see airflow_bin).
+db_url() {
+  if [[ ${BACKEND:-postgres} == mariadb ]]; then mysql_url "$1"; else sqlalchemy_url "$1"; fi
+}
 
 fail() {
   printf '%s\n' "$*" >"$SDIR/why"
@@ -53,7 +59,7 @@ af_on() {
   local -a envs
   mapfile -t envs < <(airflow_env "$version")
   echo "+ airflow $version: $*"
-  env "${envs[@]}" AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="$(sqlalchemy_url "$db")" \
+  env "${envs[@]}" AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="$(db_url "$db")" \
     timeout 900 "$(airflow_bin "$version")" "$@"
 }
 af() { af_on "$DB" "$@"; }
@@ -70,7 +76,15 @@ check_migrations() {
 
 db_head() { # what alembic_version holds: <no table>, <empty> or the rows, comma-separated
   local db=${1:-$DB}
-  if [[ $(sql_value "$db" "SELECT to_regclass('public.alembic_version') IS NULL") == t ]]; then
+  if [[ ${BACKEND:-postgres} == mariadb ]]; then
+    if [[ $(mariadb_root -N -e "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '$db'
+        AND table_name = 'alembic_version'") == 0 ]]; then
+      echo "<no table>"
+    else
+      mariadb_root -N -e "SELECT COALESCE(GROUP_CONCAT(version_num ORDER BY version_num), '<empty>')
+        FROM \`$db\`.alembic_version"
+    fi
+  elif [[ $(sql_value "$db" "SELECT to_regclass('public.alembic_version') IS NULL") == t ]]; then
     echo "<no table>"
   else
     sql_value "$db" "SELECT coalesce(string_agg(version_num, ',' ORDER BY version_num), '<empty>') FROM alembic_version"
@@ -148,10 +162,10 @@ reconcile() {
   local -a envs db_args
   mapfile -t envs < <(airflow_env "$current")
   if [[ ${RECONCILE_DB:-url} == env ]]; then
-    envs+=("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=$(sqlalchemy_url "$DB")")
+    envs+=("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=$(db_url "$DB")")
     db_args=(--db-url-env AIRFLOW__DATABASE__SQL_ALCHEMY_CONN --source alembic-table)
   else
-    db_args=(--db-url "$(sqlalchemy_url "$DB")")
+    db_args=(--db-url "$(db_url "$DB")")
   fi
   echo "+ reconcile run --target-version $target --airflow-bin <Airflow $current> (DB from ${RECONCILE_DB:-url}) $*"
   RC=0
@@ -161,7 +175,7 @@ reconcile() {
     >"$SDIR/$name.json" 2>"$SDIR/$name.err" || RC=$?
   cat "$SDIR/$name.json" "$SDIR/$name.err"
   echo "exit $RC"
-  if grep -qF "$PG_PASSWORD" "$SDIR/$name.json" "$SDIR/$name.err"; then
+  if grep -qF -e "$PG_PASSWORD" -e "$MY_PASSWORD" "$SDIR/$name.json" "$SDIR/$name.err"; then
     fail "the reconcile output shows the database password"
   fi
 }

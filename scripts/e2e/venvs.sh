@@ -13,11 +13,17 @@ export UV_PYTHON_DOWNLOADS=never
 # Airflow's constraint files live on GitHub; resolving as of the day after the release (so all of the release's own
 # files are in) is the substitute, and it keeps each venv reproducible. Dates are from PyPI's upload_time.
 # 3.0.6 carries the FAB provider: its downgrade below 3.0 recreates the FAB tables 2.x expects and fails without it.
+# A "-mysql" row is the same release with the MySQL drivers Airflow 3 needs for a mysql:// URL, for the MariaDB
+# scenario: mysqlclient (its settings refuse to start without MySQLdb, even with PyMySQL) and aiomysql (its async
+# engine). A venv of its own, so the PostgreSQL ones stay as they are. mysqlclient builds from its sdist against
+# Debian's libmariadb-dev (scripts/e2e/mariadb.sh installs it).
 E2E_RELEASES=(
   "2.10.5|2025-02-11T00:00:00Z|apache-airflow[postgres]==2.10.5"
   "3.0.6|2025-08-30T00:00:00Z|apache-airflow[postgres]==3.0.6 apache-airflow-providers-fab"
   "3.1.8|2026-03-12T00:00:00Z|apache-airflow[postgres]==3.1.8"
   "3.3.2|2026-09-18T00:00:00Z|apache-airflow[postgres]==3.3.2"
+  "3.0.6-mysql|2025-08-30T00:00:00Z|apache-airflow[postgres]==3.0.6 apache-airflow-providers-fab mysqlclient aiomysql"
+  "3.1.8-mysql|2026-03-12T00:00:00Z|apache-airflow[postgres]==3.1.8 mysqlclient aiomysql"
 )
 # Every release above supports 3.11; the others are fallbacks, in order of preference.
 E2E_PYTHONS=(3.11 3.12 3.10)
@@ -31,7 +37,12 @@ release_field() { # release_field VERSION FIELD(1..3)
 }
 
 venv_dir() { printf '%s/venvs/%s' "$E2E_CACHE" "$1"; }
-airflow_bin() { printf '%s/bin/airflow' "$(venv_dir "$1")"; }
+# airflow_bin VERSION: that release's airflow; under BACKEND=mariadb (scripts/e2e/lib.sh) the venv with MySQL drivers.
+airflow_bin() {
+  local suffix=
+  [[ ${BACKEND:-postgres} == mariadb ]] && suffix=-mysql
+  printf '%s/bin/airflow' "$(venv_dir "$1$suffix")"
+}
 
 find_python() {
   local minor candidate
@@ -87,7 +98,7 @@ build_venv() { # build_venv VERSION LOGFILE
     "$UV_BIN" venv --quiet --python "$python" "$dir" \
       && VIRTUAL_ENV=$dir "$UV_BIN" pip install --exclude-newer "$exclude" $requirements \
       && AIRFLOW_HOME=$home "$dir/bin/airflow" version >"$home/version" \
-      && cat "$home/version" && grep -qx "$version" "$home/version" \
+      && cat "$home/version" && grep -qx "${version%%-*}" "$home/version" \
       && printf '%s' "$spec" >"$dir/.e2e-complete"
   } >"$log" 2>&1
   local rc=$?

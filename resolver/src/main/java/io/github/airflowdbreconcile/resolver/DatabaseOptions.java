@@ -22,8 +22,9 @@ final class DatabaseOptions {
 
     @Option(names = "--db-url", paramLabel = "URL",
             description = "The metadata DB: a SQLAlchemy URL (postgresql://, postgresql+psycopg2://, postgres://,"
-                    + " mysql://, mysql+mysqldb://, query options such as sslmode) or a JDBC URL. Prefer"
-                    + " --db-url-file or --db-url-env: a password on the command line shows in process lists.")
+                    + " mysql://, mysql+mysqldb://, mysql+pymysql://, query options such as sslmode or ssl_mode) or a"
+                    + " JDBC URL. Prefer --db-url-file or --db-url-env: a password on the command line shows in process"
+                    + " lists.")
     String url;
 
     @Option(names = "--db-url-file", paramLabel = "FILE", description = "A file holding the DB URL.")
@@ -41,7 +42,7 @@ final class DatabaseOptions {
     @Option(names = "--db-schema", paramLabel = "SCHEMA", defaultValue = "${env:" + SCHEMA_VARIABLE + "}",
             description = "The schema that holds Airflow's tables and alembic_version, as Airflow's [database]"
                     + " sql_alchemy_schema names it (default: $" + SCHEMA_VARIABLE + ", else the connection's"
-                    + " search path).")
+                    + " search path). MySQL: the URL's database, or none.")
     String schema;
 
     @Option(names = "--db-timeout", paramLabel = "SECONDS", defaultValue = "120",

@@ -1,15 +1,9 @@
 package io.github.airflowdbreconcile.resolver;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -60,7 +54,7 @@ public final class PgBouncerServer implements BeforeAllCallback, AfterAllCallbac
                 "ignore_startup_parameters = extra_float_digits",
                 ""));
         List<String> command = new ArrayList<>(List.of(BIN.toString()));
-        if ("root".equals(System.getProperty("user.name"))) {
+        if (LocalServers.isRoot()) {
             // PgBouncer refuses to run as root; -u drops to another user.
             command.addAll(List.of("-u", "postgres"));
             new ProcessBuilder("chown", "-R", "postgres", dir.toString()).start().waitFor();
@@ -68,19 +62,7 @@ public final class PgBouncerServer implements BeforeAllCallback, AfterAllCallbac
         command.add(dir.resolve("pgbouncer.ini").toString());
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("log").toFile()).start();
-        for (int i = 0; i < 300; i++) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                return;
-            } catch (IOException notYet) {
-                if (!process.isAlive()) {
-                    break;
-                }
-                Thread.sleep(100);
-            }
-        }
-        throw new IllegalStateException("pgbouncer did not listen on port " + port + ": "
-                + Files.readString(dir.resolve("log")));
+        LocalServers.awaitPort(process, port, dir.resolve("log"));
     }
 
     /** The URL the official chart's metadata Secret holds with pgbouncer.enabled: the pool, not the database. */
@@ -91,14 +73,7 @@ public final class PgBouncerServer implements BeforeAllCallback, AfterAllCallbac
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        if (process != null) {
-            process.destroy();
-            process.waitFor(30, TimeUnit.SECONDS);
-        }
-        if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        LocalServers.stop(process);
+        LocalServers.deleteTree(dir);
     }
 }

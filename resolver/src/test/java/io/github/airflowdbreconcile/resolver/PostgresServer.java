@@ -11,11 +11,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -50,13 +47,13 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
         port = freePort();
         Files.writeString(dir.resolve("pwfile"), SUPERUSER_PASSWORD + "\n");
         Files.createDirectories(dir.resolve("socket"));
-        if (isRoot()) {
-            run(List.of("chown", "-R", "postgres", dir.toString()));
+        if (LocalServers.isRoot()) {
+            LocalServers.run(List.of("chown", "-R", "postgres", dir.toString()));
         }
-        run(asPostgres(List.of(BIN.resolve("initdb").toString(), "-D", dir.resolve("data").toString(),
+        LocalServers.run(asPostgres(List.of(BIN.resolve("initdb").toString(), "-D", dir.resolve("data").toString(),
                 "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256",
                 "--pwfile=" + dir.resolve("pwfile"), "--no-sync")));
-        run(asPostgres(List.of(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),
+        LocalServers.run(asPostgres(List.of(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),
                 "-l", dir.resolve("log").toString(), "-w", "-t", "60", "-o",
                 "-p " + port + " -k " + dir.resolve("socket") + " -c listen_addresses=127.0.0.1"
                         + " -c fsync=off", "start")));
@@ -141,15 +138,11 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
         }
         try {
             if (Files.exists(dir.resolve("data/postmaster.pid"))) {
-                run(asPostgres(List.of(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),
-                        "-m", "immediate", "-w", "stop")));
+                LocalServers.run(asPostgres(List.of(BIN.resolve("pg_ctl").toString(), "-D",
+                        dir.resolve("data").toString(), "-m", "immediate", "-w", "stop")));
             }
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                // A temp dir left behind is not worth failing a test for.
-            }
+            LocalServers.deleteTree(dir);
         }
     }
 
@@ -162,31 +155,12 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
         }
     }
 
-    private static boolean isRoot() {
-        return "root".equals(System.getProperty("user.name"));
-    }
-
     private static List<String> asPostgres(List<String> command) {
-        if (!isRoot()) {
+        if (!LocalServers.isRoot()) {
             return command;
         }
         List<String> wrapped = new ArrayList<>(List.of("runuser", "-u", "postgres", "--"));
         wrapped.addAll(command);
         return wrapped;
-    }
-
-    private static void run(List<String> command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

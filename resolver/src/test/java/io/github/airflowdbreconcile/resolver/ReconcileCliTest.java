@@ -145,15 +145,6 @@ class ReconcileCliTest {
     }
 
     @Test
-    void shouldSayInOneLineThatMysqlNeedsItsDriverOnTheClassPath() {
-        CliRun run = CliRun.of("plan", "--map", map, "--target-version", "3.0.6", "--db-url",
-                "mysql+mysqldb://airflow:s3cret@db:3306/airflow");
-        assertEquals(ExitCodes.FAILURE, run.exit());
-        assertTrue(run.err().contains("MySQL needs a JDBC driver") && run.err().contains("java -cp"), run.err());
-        assertEquals(1, run.err().lines().count(), run.err());
-    }
-
-    @Test
     void shouldSayWhenTheDbUrlVariableIsUnset() {
         CliRun run = CliRun.of("plan", "--map", map, "--target-version", "3.0.6", "--db-url-env",
                 "AIRFLOW_DB_RECONCILE_TEST_UNSET");

@@ -17,8 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The command line against a real PostgreSQL: every alembic_version state, and run with a local airflow. */
 class ResolverDatabaseIT {
+    /**
+     * psql on the URL the resolver hands Airflow: it keeps the DBAPI driver (postgresql+psycopg2://), which libpq
+     * does not take.
+     */
+    private static final String PSQL =
+            "psql \"$(echo \"$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\" | sed 's/+psycopg2//')\"";
     /** What a dropped connection does to the reconcile lock: the server ends its session, and the lock with it. */
-    private static final String TERMINATE_LOCK_SESSION = "psql \"$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\" -q -A -t -c"
+    private static final String TERMINATE_LOCK_SESSION = PSQL + " -q -A -t -c"
             + " \"SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'\"";
     @RegisterExtension
     static final PostgresServer pg = PostgresServer.perClass();
@@ -173,10 +179,10 @@ class ResolverDatabaseIT {
         Path args = dir.resolve("args");
         Path airflow = FakeAirflow.script(dir, "echo \"$@\" > " + args + "\n"
                 + "echo \"Connecting to $AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\"\n"
-                + "psql \"$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\" -q -c \"UPDATE alembic_version SET version_num='$4'\"");
+                + PSQL + " -q -c \"UPDATE alembic_version SET version_num='$4'\"");
         CliRun run = runLocal(airflow, true);
         assertEquals(0, run.exit(), run.err());
-        assertTrue(run.err().contains("Connecting to postgresql://airflow:***@127.0.0.1"), run.err());
+        assertTrue(run.err().contains("Connecting to postgresql+psycopg2://airflow:***@127.0.0.1"), run.err());
         assertFalse(run.err().contains(PostgresServer.PASSWORD), run.err());
         assertEquals(TestMaps.R306, pg.revision());
         assertEquals("db downgrade --to-revision r306 --yes", Files.readString(args).strip());
@@ -204,7 +210,7 @@ class ResolverDatabaseIT {
     void shouldCheckOnANewConnectionWhenTheLockSessionDiedDuringTheDowngrade() throws Exception {
         pg.alembicVersion(TestMaps.R310);
         CliRun run = runLocal(FakeAirflow.script(dir, TERMINATE_LOCK_SESSION + "\n"
-                + "psql \"$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\" -q -c \"UPDATE alembic_version SET version_num='$4'\""),
+                + PSQL + " -q -c \"UPDATE alembic_version SET version_num='$4'\""),
                 true);
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.err().contains("the session that held the reconcile lock ended while the downgrade ran"),

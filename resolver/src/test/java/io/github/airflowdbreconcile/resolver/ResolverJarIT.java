@@ -2,6 +2,7 @@ package io.github.airflowdbreconcile.resolver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +30,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,6 +49,9 @@ class ResolverJarIT {
     @RegisterExtension
     @Order(2)
     static final PgBouncerServer pgbouncer = PgBouncerServer.transactionPooling(pg);
+    @RegisterExtension
+    @Order(3)
+    static final MariaDbServer mariadb = MariaDbServer.perClass();
 
     @TempDir
     Path dir;
@@ -89,6 +95,48 @@ class ResolverJarIT {
         assertEquals(0, result.exit(), result.err());
         assertEquals("downgrade", new ObjectMapper().readTree(result.out()).get("action").asText());
         assertEquals("", result.err());
+    }
+
+    @Test
+    void shouldPlanOnMysqlWithTheDriverTheJarBundles() throws Exception {
+        mariadb.alembicVersion(TestMaps.R310);
+        Result result = java(Map.of("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", mariadb.sqlAlchemyUrl()), "plan", "--map",
+                TestMaps.realisticFile(dir).toString(), "--target-version", "3.0.6", "--db-url-env",
+                "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "--output", "json");
+        assertEquals(0, result.exit(), result.err());
+        assertEquals("downgrade", new ObjectMapper().readTree(result.out()).get("action").asText());
+        assertEquals("", result.err());
+    }
+
+    @Test
+    void shouldRefuseADirectMysqlUrlOfAnotherDatabaseBeforeLocking() throws Exception {
+        mariadb.alembicVersion(TestMaps.R310);
+        Path marker = dir.resolve("ran");
+        String other = "mysql://" + MariaDbServer.USER + ":" + MariaDbServer.PASSWORD + "@127.0.0.1:" + mariadb.port()
+                + "/" + MariaDbServer.OTHER_DATABASE;
+        Result result = java(Map.of("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", mariadb.sqlAlchemyUrl(), "DIRECT", other),
+                "run", "--map", TestMaps.realisticFile(dir).toString(), "--target-version", "3.0.6", "--db-url-env",
+                "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "--direct-db-url-env", "DIRECT", "--allow-downgrade",
+                "--executor", "local", "--airflow-bin", FakeAirflow.script(dir, "touch " + marker).toString());
+        assertEquals(ExitCodes.USAGE, result.exit(), result.err());
+        String error = result.err().lines().reduce((first, last) -> last).orElse("");
+        assertTrue(error.matches("airflow-db-reconcile: --direct-db-url-env's mysql\\+mysqldb://airflow:\\*\\*\\*@.*/other"
+                + " reaches database other on .*:" + mariadb.port() + ", but .* reaches database airflow on .*"), error);
+        assertFalse(result.err().contains(MariaDbServer.PASSWORD), result.err());
+        assertFalse(Files.exists(marker));
+        assertEquals(TestMaps.R310, mariadb.revision());
+    }
+
+    @Test
+    void shouldCarryTheLicenseOfTheLgplDriverItBundles() throws Exception {
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            assertNotNull(jar.getEntry("org/mariadb/jdbc/Driver.class"), "the driver, not relocated");
+            JarEntry license = jar.getJarEntry("META-INF/licenses/mariadb-java-client/LICENSE");
+            assertNotNull(license, "the LGPL's text beside the driver it covers");
+            assertTrue(new String(jar.getInputStream(license).readAllBytes(), StandardCharsets.UTF_8)
+                    .contains("GNU LESSER GENERAL PUBLIC LICENSE"));
+            assertNotNull(jar.getEntry("META-INF/licenses/mariadb-java-client/NOTICE"), "where its source is");
+        }
     }
 
     @Test

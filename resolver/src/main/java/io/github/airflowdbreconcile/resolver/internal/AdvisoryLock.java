@@ -15,7 +15,12 @@ import java.time.Duration;
 public final class AdvisoryLock implements AutoCloseable {
     /** "adbrecon" in ASCII: a key no Airflow lock uses. */
     static final long POSTGRES_KEY = 0x6164627265636f6eL;
-    static final String MYSQL_NAME = "airflow-db-reconcile";
+    /**
+     * MySQL's named locks are the whole server's, PostgreSQL's advisory locks one database's: the name carries the
+     * database, so that Airflow deployments sharing a server do not wait for each other. MySQL refuses names longer
+     * than 64 characters; two databases whose names share their first 43 only wait for each other.
+     */
+    private static final String MYSQL_NAME = "CONCAT('airflow-db-reconcile:', LEFT(DATABASE(), 43))";
     private static final int VALIDITY_SECONDS = 5;
 
     private final Connection connection;
@@ -46,7 +51,7 @@ public final class AdvisoryLock implements AutoCloseable {
 
     private static boolean tryLock(Connection connection, DatabaseUrl.Kind kind) throws SQLException {
         try (PreparedStatement statement = statement(connection, kind,
-                "SELECT CASE WHEN pg_try_advisory_lock(?) THEN 1 ELSE 0 END", "SELECT GET_LOCK(?, 0)");
+                "SELECT CASE WHEN pg_try_advisory_lock(?) THEN 1 ELSE 0 END", "SELECT GET_LOCK(" + MYSQL_NAME + ", 0)");
              ResultSet rs = statement.executeQuery()) {
             return rs.next() && rs.getInt(1) == 1;
         }
@@ -65,14 +70,14 @@ public final class AdvisoryLock implements AutoCloseable {
     @Override
     public void close() {
         try (PreparedStatement statement = statement(connection, kind, "SELECT pg_advisory_unlock(?)",
-                "SELECT RELEASE_LOCK(?)")) {
+                "SELECT RELEASE_LOCK(" + MYSQL_NAME + ")")) {
             statement.execute();
         } catch (SQLException e) {
             // The session ends right after; the server drops the lock with it.
         }
     }
 
-    /** The PostgreSQL or the MySQL statement, bound to this lock's key. */
+    /** The PostgreSQL statement bound to this lock's key, or the MySQL one (its name is in the SQL). */
     private static PreparedStatement statement(Connection connection, DatabaseUrl.Kind kind, String postgres,
                                                String mysql) throws SQLException {
         if (kind == DatabaseUrl.Kind.POSTGRESQL) {
@@ -80,8 +85,6 @@ public final class AdvisoryLock implements AutoCloseable {
             statement.setLong(1, POSTGRES_KEY);
             return statement;
         }
-        PreparedStatement statement = connection.prepareStatement(mysql);
-        statement.setString(1, MYSQL_NAME);
-        return statement;
+        return connection.prepareStatement(mysql);
     }
 }

@@ -16,7 +16,6 @@ import java.util.Properties;
 /** The metadata database: waits for it with bounded backoff, then reads {@code alembic_version}. */
 public final class Database {
     private static final int MAX_CONNECT_SECONDS = 10;
-    private static final String[] MYSQL_DRIVERS = {"com.mysql.cj.jdbc.Driver", "org.mariadb.jdbc.Driver"};
     /**
      * Tables every Airflow release from 2.0 on has, with names no other application is likely to use: one of them
      * without a revision means the database is not fresh.
@@ -34,6 +33,14 @@ public final class Database {
      * null for the connection's search path (MySQL: its database).
      */
     public Database(DatabaseUrl url, String schema, Duration timeout, Log log) {
+        if (schema != null && url.kind() == DatabaseUrl.Kind.MYSQL && !schema.equals(url.database())) {
+            // MySQL's schema is a database, and Airflow's alembic keeps alembic_version in the URL's, whatever
+            // sql_alchemy_schema says: another one would be read where Airflow never writes.
+            throw new ReconcileException(ErrorCode.USAGE, "schema " + CurrentState.printable(schema) + " (--db-schema"
+                    + " or AIRFLOW__DATABASE__SQL_ALCHEMY_SCHEMA) is not the database of " + url + ": on MySQL a"
+                    + " schema is a database, and Airflow keeps alembic_version in the URL's; give none, or name the"
+                    + " database in the URL");
+        }
         this.url = url;
         this.schema = schema;
         this.timeout = timeout;
@@ -181,27 +188,14 @@ public final class Database {
     }
 
     private Driver driver() {
-        if (url.kind() == DatabaseUrl.Kind.POSTGRESQL) {
-            return new org.postgresql.Driver();
-        }
-        for (String name : MYSQL_DRIVERS) {
-            try {
-                return (Driver) Class.forName(name).getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                // Not on the class path: try the next one.
-            }
-        }
-        throw new ReconcileException(ErrorCode.DATABASE, "MySQL needs a JDBC driver this build does not bundle:"
-                + " run java -cp resolver.jar:mysql-connector-j.jar " + "io.github.airflowdbreconcile.resolver"
-                + ".ReconcileCli ... (or the MariaDB driver)");
+        return url.kind() == DatabaseUrl.Kind.POSTGRESQL ? new org.postgresql.Driver() : new org.mariadb.jdbc.Driver();
     }
 
     /** Worth another try: the server is down, starting, overloaded, or the database is not created yet. */
     private static boolean worthRetrying(SQLException e) {
         String state = e.getSQLState();
         return state == null || state.startsWith("08") || state.startsWith("53") || state.equals("57P03")
-                || state.equals("3D000") || state.equals("HY000") && e.getMessage() != null
-                && e.getMessage().contains("Communications link failure");
+                || state.equals("3D000");
     }
 
     private static boolean isMissingTable(SQLException e) {

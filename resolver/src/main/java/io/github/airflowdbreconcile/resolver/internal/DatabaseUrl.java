@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  * Credentials travel as JDBC properties, never inside the JDBC URL, so nothing printed can carry them.
  *
  * @param kind       which database
+ * @param scheme     the SQLAlchemy scheme to hand Airflow: the one given (its DBAPI driver kept), or for a JDBC URL the
+ *                   database's default
  * @param host       host name or address (IPv6 in brackets)
  * @param port       the port, or -1 for the default
  * @param database   the database name
@@ -28,12 +30,15 @@ import java.util.regex.Pattern;
  * @param password   the password, or null
  * @param options    query options in SQLAlchemy/libpq spelling, in their order
  */
-public record DatabaseUrl(Kind kind, String host, int port, String database, String user, String password,
-                          Map<String, String> options) {
-    /** Supported databases with their JDBC and SQLAlchemy spellings. */
+public record DatabaseUrl(Kind kind, String scheme, String host, int port, String database, String user,
+                          String password, Map<String, String> options) {
+    /**
+     * Supported databases with their JDBC and SQLAlchemy spellings. MySQL goes through MariaDB Connector/J, which
+     * takes jdbc:mysql: only with permitMysqlScheme: its own scheme needs no option.
+     */
     public enum Kind {
         POSTGRESQL("postgresql", "postgresql", 5432),
-        MYSQL("mysql", "mysql+mysqldb", 3306);
+        MYSQL("mariadb", "mysql+mysqldb", 3306);
 
         private final String jdbcScheme;
         private final String sqlAlchemyScheme;
@@ -59,16 +64,12 @@ public record DatabaseUrl(Kind kind, String host, int port, String database, Str
             "application_name", "ApplicationName",
             "target_session_attrs", "targetServerType",
             "keepalives", "tcpKeepAlive");
-    private static final Map<String, String> MYSQL_JDBC_NAMES = Map.of(
-            "charset", "characterEncoding",
-            "ssl_mode", "sslMode");
     /**
-     * Options that only steer the Python driver or that the JDBC drivers would misread; connect_timeout too, because
-     * --db-timeout bounds every attempt. PostgreSQL's keepalive options are the exception: see jdbcOptions.
+     * Options that only steer psycopg or that pgjdbc would misread; connect_timeout too, because --db-timeout bounds
+     * every attempt. The keepalive options are the exception: see jdbcOptions. MySQL's: see MySqlOptions.
      */
     private static final Set<String> PYTHON_ONLY = Set.of("client_encoding", "keepalives",
-            "keepalives_idle", "keepalives_interval", "keepalives_count", "binary_prefix", "use_unicode",
-            "local_infile", "read_default_file", "read_default_group", "unix_socket", "gssencmode", "connect_timeout");
+            "keepalives_idle", "keepalives_interval", "keepalives_count", "gssencmode", "connect_timeout");
 
     public DatabaseUrl {
         options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
@@ -137,7 +138,13 @@ public record DatabaseUrl(Kind kind, String host, int port, String database, Str
             throw bad("database URL " + Urls.mask(text.strip()) + " names no database",
                     "add it after the host, e.g. /airflow");
         }
-        return new DatabaseUrl(kind, host, port, database, user, password, options);
+        DatabaseUrl parsed = new DatabaseUrl(kind, jdbc ? kind.sqlAlchemyScheme : sqlAlchemyScheme(scheme), host, port,
+                database, user, password, options);
+        // Options the JDBC driver cannot honour are refused now, before anything connects.
+        if (kind == Kind.MYSQL) {
+            MySqlOptions.checkWithDriver(parsed.jdbcUrl(), parsed.toString());
+        }
+        return parsed;
     }
 
     /** The JDBC URL without credentials; options the JDBC driver understands go in its own spelling. */
@@ -164,9 +171,16 @@ public record DatabaseUrl(Kind kind, String host, int port, String database, Str
         return properties;
     }
 
-    /** The URL in SQLAlchemy form, as {@code AIRFLOW__DATABASE__SQL_ALCHEMY_CONN} wants it (with the password). */
+    /**
+     * The URL in SQLAlchemy form, as {@code AIRFLOW__DATABASE__SQL_ALCHEMY_CONN} wants it (with the password), with
+     * the DBAPI driver it was given with: Airflow's image may lack the default one.
+     */
     public String sqlAlchemyUrl() {
-        StringBuilder url = new StringBuilder(kind.sqlAlchemyScheme).append("://");
+        return sqlAlchemyUrl(scheme);
+    }
+
+    private String sqlAlchemyUrl(String scheme) {
+        StringBuilder url = new StringBuilder(scheme).append("://");
         if (user != null) {
             url.append(encode(user));
             if (password != null) {
@@ -184,38 +198,38 @@ public record DatabaseUrl(Kind kind, String host, int port, String database, Str
         return url.append(query).toString();
     }
 
-    /** Safe to print: the SQLAlchemy form with the password masked. */
+    /** Safe to print: the SQLAlchemy form with the password masked, in the database's default spelling. */
     @Override
     public String toString() {
-        return Urls.mask(sqlAlchemyUrl());
+        return Urls.mask(sqlAlchemyUrl(kind.sqlAlchemyScheme));
     }
 
     private Map<String, String> jdbcOptions() {
-        boolean postgres = kind == Kind.POSTGRESQL;
-        Map<String, String> names = postgres ? PG_JDBC_NAMES : MYSQL_JDBC_NAMES;
+        if (kind == Kind.MYSQL) {
+            return MySqlOptions.jdbc(options, toString());
+        }
         Map<String, String> jdbc = new LinkedHashMap<>();
         options.forEach((k, v) -> {
             // libpq's keepalive options keep the lock's idle session alive: pgjdbc takes them (see below).
-            if (!PYTHON_ONLY.contains(k) || postgres && (k.equals("keepalives")
-                    || KeepAliveSocketFactory.OPTIONS.contains(k))) {
-                jdbc.put(names.getOrDefault(k, k), jdbcValue(k, v));
+            if (!PYTHON_ONLY.contains(k) || k.equals("keepalives") || KeepAliveSocketFactory.OPTIONS.contains(k)) {
+                jdbc.put(PG_JDBC_NAMES.getOrDefault(k, k), pgJdbcValue(k, v));
             }
         });
-        if (postgres && options.keySet().stream().anyMatch(KeepAliveSocketFactory.OPTIONS::contains)) {
+        if (options.keySet().stream().anyMatch(KeepAliveSocketFactory.OPTIONS::contains)) {
             jdbc.putIfAbsent("socketFactory", KeepAliveSocketFactory.class.getName());
         }
         return jdbc;
     }
 
-    private String jdbcValue(String key, String value) {
-        if (kind == Kind.POSTGRESQL && key.equals("target_session_attrs")) {
+    private static String pgJdbcValue(String key, String value) {
+        if (key.equals("target_session_attrs")) {
             return switch (value) {
                 case "read-write" -> "primary";
                 case "read-only" -> "secondary";
                 default -> "any";
             };
         }
-        if (kind == Kind.POSTGRESQL && key.equals("keepalives")) {
+        if (key.equals("keepalives")) {
             return Boolean.toString(!value.strip().equals("0"));
         }
         return value;
@@ -229,8 +243,17 @@ public record DatabaseUrl(Kind kind, String host, int port, String database, Str
             case "sqlite" -> throw bad("SQLite (" + Urls.mask(original) + ") is not supported",
                     "a SQLite database belongs to one machine: run `airflow db downgrade` there yourself");
             default -> throw bad("database URL " + Urls.mask(original) + " has scheme '" + scheme + "'",
-                    "use postgresql://, postgresql+psycopg2://, mysql://, mysql+mysqldb:// or a jdbc: URL");
+                    "use postgresql://, postgresql+psycopg2://, mysql://, mysql+mysqldb://, mysql+pymysql:// or a"
+                            + " jdbc: URL");
         };
+    }
+
+    /** The scheme as given, its DBAPI driver kept; postgres:// in the spelling SQLAlchemy 1.4 and later accept. */
+    private static String sqlAlchemyScheme(String scheme) {
+        int plus = scheme.indexOf('+');
+        String dialect = plus < 0 ? scheme : scheme.substring(0, plus);
+        return dialect.equals("postgres") || dialect.equals("pgsql") ? "postgresql" + scheme.substring(dialect.length())
+                : scheme;
     }
 
     private static Map<String, String> parseQuery(String query) {

@@ -20,10 +20,14 @@ class DatabaseUrlTest {
             "postgresql+psycopg2://airflow:s3cret@db/airflow, jdbc:postgresql://db/airflow",
             "postgres://airflow:s3cret@db:6432/airflow, jdbc:postgresql://db:6432/airflow",
             "postgresql+psycopg://airflow:s3cret@10.0.0.7:5432/airflow, jdbc:postgresql://10.0.0.7:5432/airflow",
-            "mysql://airflow:s3cret@db:3306/airflow, jdbc:mysql://db:3306/airflow",
-            "mysql+mysqldb://airflow:s3cret@db/airflow, jdbc:mysql://db/airflow",
+            "mysql://airflow:s3cret@db:3306/airflow, jdbc:mariadb://db:3306/airflow?allowPublicKeyRetrieval=true",
+            "mysql+mysqldb://airflow:s3cret@db/airflow, jdbc:mariadb://db/airflow?allowPublicKeyRetrieval=true",
+            "mysql+pymysql://airflow:s3cret@db/airflow, jdbc:mariadb://db/airflow?allowPublicKeyRetrieval=true",
+            "mariadb+mariadbconnector://airflow:s3cret@db/airflow,"
+                    + " jdbc:mariadb://db/airflow?allowPublicKeyRetrieval=true",
             "jdbc:postgresql://db:5432/airflow?user=airflow&password=s3cret, jdbc:postgresql://db:5432/airflow",
-            "jdbc:mysql://db:3306/airflow?user=airflow&password=s3cret, jdbc:mysql://db:3306/airflow",
+            "jdbc:mysql://db:3306/airflow?user=airflow&password=s3cret,"
+                    + " jdbc:mariadb://db:3306/airflow?allowPublicKeyRetrieval=true",
     })
     void shouldTurnEveryAcceptedFormIntoJdbcWithoutCredentials(String url, String jdbc) {
         DatabaseUrl parsed = DatabaseUrl.parse(url);
@@ -38,7 +42,7 @@ class DatabaseUrlTest {
         DatabaseUrl url = DatabaseUrl.parse("postgresql+psycopg2://air%40flow:p%40ss%2Fw+rd@db:5432/airflow");
         assertEquals("air@flow", url.user());
         assertEquals("p@ss/w+rd", url.password());
-        assertEquals("postgresql://air%40flow:p%40ss%2Fw%2Brd@db:5432/airflow", url.sqlAlchemyUrl());
+        assertEquals("postgresql+psycopg2://air%40flow:p%40ss%2Fw%2Brd@db:5432/airflow", url.sqlAlchemyUrl());
         assertEquals("postgresql://air%40flow:***@db:5432/airflow", url.toString());
     }
 
@@ -66,8 +70,8 @@ class DatabaseUrlTest {
         assertEquals("jdbc:postgresql://db/airflow?keepalives_idle=30&keepalives_count=3&socketFactory="
                 + KeepAliveSocketFactory.class.getName(),
                 DatabaseUrl.parse("postgresql://u:p@db/airflow?keepalives_idle=30&keepalives_count=3").jdbcUrl());
-        assertEquals("jdbc:mysql://db/airflow", DatabaseUrl.parse("mysql://u:p@db/airflow?keepalives_idle=30")
-                .jdbcUrl());
+        assertEquals("jdbc:mariadb://db/airflow?allowPublicKeyRetrieval=true",
+                DatabaseUrl.parse("mysql://u:p@db/airflow?keepalives_idle=30").jdbcUrl());
     }
 
     @Test
@@ -77,6 +81,65 @@ class DatabaseUrlTest {
         DatabaseUrl mysql = DatabaseUrl.parse("jdbc:mysql://db/airflow?user=u");
         assertEquals("mysql+mysqldb://u@db/airflow", mysql.sqlAlchemyUrl());
         assertNull(mysql.password());
+    }
+
+    @Test
+    void shouldHandAirflowTheDbapiDriverItWasGiven() {
+        assertEquals("mysql+pymysql://u:p@db/airflow",
+                DatabaseUrl.parse("mysql+pymysql://u:p@db/airflow").sqlAlchemyUrl());
+        assertEquals("mysql://u:p@db/airflow", DatabaseUrl.parse("mysql://u:p@db/airflow").sqlAlchemyUrl());
+        assertEquals("postgresql+psycopg://u:p@db/airflow",
+                DatabaseUrl.parse("postgres+psycopg://u:p@db/airflow").sqlAlchemyUrl());
+        assertEquals("mysql+mysqldb://u:***@db/airflow",
+                DatabaseUrl.parse("mysql+pymysql://u:p@db/airflow").toString());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "ssl_mode=DISABLED | sslMode=disable",
+            "ssl_mode=preferred | sslMode=trust",
+            "ssl_mode=REQUIRED | sslMode=trust",
+            "ssl_mode=VERIFY_CA&ssl_ca=/certs/ca.pem | serverSslCert=%2Fcerts%2Fca.pem&sslMode=verify-ca",
+            "ssl_mode=VERIFY_IDENTITY | sslMode=verify-full",
+            "ssl_ca=/certs/ca.pem | serverSslCert=%2Fcerts%2Fca.pem&sslMode=verify-full",
+            "ssl_ca=/certs/ca.pem&ssl_check_hostname=false | serverSslCert=%2Fcerts%2Fca.pem&sslMode=verify-ca",
+            "charset=utf8mb4&connect_timeout=10&binary_prefix=true | allowPublicKeyRetrieval=true",
+            "allowPublicKeyRetrieval=false | allowPublicKeyRetrieval=false",
+    })
+    void shouldTurnAirflowsMysqlTlsOptionsIntoTheDriversNeverWeaker(String query, String jdbcQuery) {
+        String expected = "jdbc:mariadb://db/airflow?" + jdbcQuery
+                + (jdbcQuery.contains("allowPublicKeyRetrieval") ? "" : "&allowPublicKeyRetrieval=true");
+        assertEquals(expected, DatabaseUrl.parse("mysql+mysqldb://u:p@db/airflow?" + query).jdbcUrl());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "ssl_mode=SOMETIMES | has ssl_mode=SOMETIMES: use DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_ID",
+            "ssl_cert=/c.pem&ssl_key=/k.pem | has option ssl_cert: the resolver's JDBC driver takes the TLS options",
+            "ssl_capath=/certs | has option ssl_capath:",
+            "ssl_cipher=AES256-SHA | has option ssl_cipher:",
+            "ssl_check_hostname=maybe | has ssl_check_hostname=maybe: use true or false",
+            "unix_socket=/run/mysqld/mysqld.sock | has option unix_socket: give a host name or address",
+            "read_default_file=/etc/my.cnf | has option read_default_file: put the host, user and password in the URL",
+    })
+    void shouldRefuseMysqlOptionsTheDriverCannotHonourInOneLine(String query, String message) {
+        ReconcileException e = assertThrows(ReconcileException.class,
+                () -> DatabaseUrl.parse("mysql+mysqldb://u:s3cret@db/airflow?" + query));
+        assertEquals(ErrorCode.USAGE, e.code());
+        assertTrue(e.getMessage().startsWith("database URL mysql+mysqldb://u:***@db/airflow?"), e.getMessage());
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+        assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
+    void shouldRefuseAJdbcOptionTheMysqlDriverRefusesBeforeConnecting() {
+        ReconcileException e = assertThrows(ReconcileException.class,
+                () -> DatabaseUrl.parse("jdbc:mysql://db/airflow?user=u&password=s3cret&sslMode=PREFERRED"));
+        assertEquals(ErrorCode.USAGE, e.code());
+        assertEquals("database URL mysql+mysqldb://u:***@db/airflow?sslMode=PREFERRED has an option the MySQL driver"
+                + " refuses (error parsing url: Wrong argument value 'PREFERRED' for SslMode): correct or remove it",
+                e.getMessage());
     }
 
     @Test
