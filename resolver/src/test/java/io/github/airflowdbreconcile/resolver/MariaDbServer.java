@@ -5,9 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -20,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * dir, on a free port, with a password user over TCP so that a wrong password fails like in production. mariadbd runs
  * as user mysql when the tests run as root. Registered like {@link PostgresServer}: one per test class.
  */
-public final class MariaDbServer implements BeforeAllCallback, AfterAllCallback {
+public final class MariaDbServer implements AirflowDatabase, BeforeAllCallback, AfterAllCallback {
     public static final String USER = "airflow";
     public static final String PASSWORD = "s3cret";
     public static final String DATABASE = "airflow";
@@ -73,10 +71,12 @@ public final class MariaDbServer implements BeforeAllCallback, AfterAllCallback 
     }
 
     /** The URL as Airflow users write it (mysqlclient, Airflow's documented driver). */
+    @Override
     public String sqlAlchemyUrl() {
         return "mysql+mysqldb://" + USER + ":" + PASSWORD + "@127.0.0.1:" + port + "/" + DATABASE;
     }
 
+    @Override
     public Connection connect() throws SQLException {
         return connect(DATABASE);
     }
@@ -86,40 +86,6 @@ public final class MariaDbServer implements BeforeAllCallback, AfterAllCallback 
         properties.setProperty("user", USER);
         properties.setProperty("password", PASSWORD);
         return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/" + database, properties);
-    }
-
-    /** Runs statements as the airflow user in its database. */
-    public void sql(String... statements) {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Sets alembic_version to exactly these rows, creating the table as alembic does on MySQL. */
-    public void alembicVersion(String... rows) {
-        List<String> statements = new ArrayList<>(List.of("DROP TABLE IF EXISTS alembic_version",
-                "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL,"
-                        + " CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"));
-        for (String row : rows) {
-            statements.add("INSERT INTO alembic_version VALUES ('" + row.replace("'", "''") + "')");
-        }
-        sql(statements.toArray(String[]::new));
-    }
-
-    /** The one row of alembic_version, or null without one. */
-    public String revision() throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT version_num FROM alembic_version")) {
-            return rs.next() ? rs.getString(1) : null;
-        }
-    }
-
-    public void dropAlembicVersion() {
-        sql("DROP TABLE IF EXISTS alembic_version");
     }
 
     /** Statements as root, through the server's unix socket (root has no TCP account). */

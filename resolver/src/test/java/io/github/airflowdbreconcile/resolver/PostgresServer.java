@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A test class registers one as a static {@code @RegisterExtension} field: it starts before the class's first test and
  * stops after its last, whatever happens.
  */
-public final class PostgresServer implements BeforeAllCallback, AfterAllCallback {
+public final class PostgresServer implements AirflowDatabase, BeforeAllCallback, AfterAllCallback {
     public static final String USER = "airflow";
     public static final String PASSWORD = "s3cret";
     public static final String DATABASE = "airflow";
@@ -66,42 +66,17 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
     }
 
     /** The URL as Airflow users write it. */
+    @Override
     public String sqlAlchemyUrl() {
         return "postgresql+psycopg2://" + USER + ":" + PASSWORD + "@127.0.0.1:" + port + "/" + DATABASE;
     }
 
+    @Override
     public Connection connect() throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", USER);
         properties.setProperty("password", PASSWORD);
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE, properties);
-    }
-
-    /** Runs statements as the airflow user. */
-    public void sql(String... statements) {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Sets alembic_version to exactly these rows, creating the table Airflow's way. */
-    public void alembicVersion(String... rows) {
-        List<String> statements = new ArrayList<>(List.of("DROP TABLE IF EXISTS alembic_version",
-                "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL,"
-                        + " CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"));
-        for (String row : rows) {
-            statements.add("INSERT INTO alembic_version VALUES ('" + row.replace("'", "''") + "')");
-        }
-        sql(statements.toArray(String[]::new));
-    }
-
-    /** The one row of alembic_version, or null without one. */
-    public String revision() throws SQLException {
-        return revision("public");
     }
 
     /** The one row of alembic_version in {@code schema} (Airflow's sql_alchemy_schema), or null without one. */
@@ -110,10 +85,6 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
              ResultSet rs = statement.executeQuery("SELECT version_num FROM " + schema + ".alembic_version")) {
             return rs.next() ? rs.getString(1) : null;
         }
-    }
-
-    public void dropAlembicVersion() {
-        sql("DROP TABLE IF EXISTS alembic_version");
     }
 
     private void superuser(String sql) {

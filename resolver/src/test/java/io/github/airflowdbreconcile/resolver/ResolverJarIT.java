@@ -88,19 +88,17 @@ class ResolverJarIT {
 
     @Test
     void shouldPlanFromTheUrlInTheVariableTheChartSetsAndPrintOnlyJson() throws Exception {
-        pg.alembicVersion(TestMaps.R310);
-        Result result = java(Map.of("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", pg.sqlAlchemyUrl()), "plan", "--map",
-                TestMaps.realisticFile(dir).toString(), "--target-version", "3.0.6", "--db-url-env",
-                "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "--output", "json");
-        assertEquals(0, result.exit(), result.err());
-        assertEquals("downgrade", new ObjectMapper().readTree(result.out()).get("action").asText());
-        assertEquals("", result.err());
+        assertPlansADowngradeFromTheChartsVariable(pg);
     }
 
     @Test
     void shouldPlanOnMysqlWithTheDriverTheJarBundles() throws Exception {
-        mariadb.alembicVersion(TestMaps.R310);
-        Result result = java(Map.of("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", mariadb.sqlAlchemyUrl()), "plan", "--map",
+        assertPlansADowngradeFromTheChartsVariable(mariadb);
+    }
+
+    private void assertPlansADowngradeFromTheChartsVariable(AirflowDatabase db) throws Exception {
+        db.alembicVersion(TestMaps.R310);
+        Result result = java(Map.of("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", db.sqlAlchemyUrl()), "plan", "--map",
                 TestMaps.realisticFile(dir).toString(), "--target-version", "3.0.6", "--db-url-env",
                 "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "--output", "json");
         assertEquals(0, result.exit(), result.err());
