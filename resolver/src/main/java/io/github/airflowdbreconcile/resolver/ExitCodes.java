@@ -10,7 +10,7 @@ public final class ExitCodes {
     public static final int OK = 0;
     public static final int FAILURE = 1;
     public static final int USAGE = 2;
-    /** A downgrade is needed but --allow-downgrade was not given. */
+    /** A downgrade is needed but not allowed: no --allow-downgrade, or it would delete more than --max-rows-lost. */
     public static final int DOWNGRADE_NOT_ALLOWED = 3;
     /** The database's revision (or the running version) is unknown to the map, or Airflow's tables have none. */
     public static final int UNKNOWN_REVISION = 4;
@@ -48,7 +48,7 @@ public final class ExitCodes {
         list.put(Integer.toString(FAILURE), "failure (database, cluster, the downgrade command, I/O)");
         list.put(Integer.toString(USAGE), "usage: bad option, URL or version string");
         list.put(Integer.toString(DOWNGRADE_NOT_ALLOWED), "downgrade needed but not allowed (--allow-downgrade,"
-                + " migrateDatabaseJob.allowDowngrade=true)");
+                + " migrateDatabaseJob.allowDowngrade=true), or it would delete more rows than --max-rows-lost");
         list.put(Integer.toString(UNKNOWN_REVISION), "current revision or running version unknown to the map, or"
                 + " Airflow tables without a revision");
         list.put(Integer.toString(IMPOSSIBLE), "impossible: target below the floor, running release without"

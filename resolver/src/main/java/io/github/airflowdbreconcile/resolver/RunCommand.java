@@ -56,7 +56,7 @@ final class RunCommand extends DecideCommand {
         RevisionMap map = map();
         target();
         Optional<Database> database = db.database(log());
-        Plan plan = decide(map, readCurrent(map, database, List.of(), Optional.empty()));
+        Plan plan = plan(map, database, List.of(), Optional.empty());
         if (plan.action() != Action.DOWNGRADE) {
             print(plan);
             if (plan.refused()) {
@@ -77,8 +77,12 @@ final class RunCommand extends DecideCommand {
                 + " result: give --db-url, --db-url-file or --db-url-env"));
         Database locking = direct(metadata);
         DirectSession.check(locking, metadata);
-        if (dryRun) {
+        Optional<ReconcileException> tooMuchLost = rowsLostRefusal(plan);
+        if (dryRun || tooMuchLost.isPresent()) {
             print(plan);
+            tooMuchLost.ifPresent(refusal -> {
+                throw refusal;
+            });
             withExecutor(map, metadata, executor -> executor.describe(plan));
             return ExitCodes.OK;
         }
@@ -89,6 +93,9 @@ final class RunCommand extends DecideCommand {
             if (locked.action() != Action.DOWNGRADE) {
                 return locked.refused() ? refused(locked) : ExitCodes.OK;
             }
+            rowsLostRefusal(locked).ifPresent(refusal -> {
+                throw refusal;
+            });
             log().info("downgrading from " + locked.currentLabel() + " to Airflow " + locked.targetVersion() + " ("
                     + locked.revisionsToUndo().size() + " revisions)");
             withExecutor(map, metadata, executor -> {
@@ -121,11 +128,13 @@ final class RunCommand extends DecideCommand {
         return metadata.at(DatabaseUrl.parse(value));
     }
 
-    /** Another reconcile may have moved the schema while this one waited for the lock. */
+    /**
+     * Another reconcile may have moved the schema while this one waited for the lock, and writers may have added rows:
+     * the decision and what it deletes are read again, in one read-only transaction of the locked session.
+     */
     private Plan replanUnderLock(RevisionMap map, Database db, Connection connection, Plan plan) {
-        CurrentState now = db.readState(connection);
-        Plan again = decide(map, now);
-        if (!again.equals(plan)) {
+        Plan again = db.readOnly(connection, c -> planOn(map, db, c, Optional.empty()));
+        if (!again.withDataLoss(null).equals(plan.withDataLoss(null))) {
             log().info("the database changed while waiting for the lock; deciding again");
         }
         return again;

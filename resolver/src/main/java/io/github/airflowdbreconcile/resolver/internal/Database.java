@@ -8,6 +8,7 @@ import java.sql.Driver;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,50 @@ public final class Database {
 
     public Duration timeout() {
         return timeout;
+    }
+
+    /** Airflow's schema as --db-schema gives it, null for the connection's search path (MySQL: its database). */
+    String schema() {
+        return schema;
+    }
+
+    /** What a {@link ReadOnlyWork} reads in one transaction. */
+    @FunctionalInterface
+    public interface ReadOnlyWork<T> {
+        T read(Connection connection) throws SQLException;
+    }
+
+    /** Connects (waiting), runs {@code work} in one read-only transaction, disconnects. */
+    public <T> T readOnly(ReadOnlyWork<T> work) {
+        try (Connection connection = connect()) {
+            return readOnly(connection, work);
+        } catch (SQLException e) {
+            throw new ReconcileException(ErrorCode.DATABASE, "reading " + url + " failed: " + oneLine(e), e);
+        }
+    }
+
+    /**
+     * Runs {@code work} on an open connection in one read-only transaction with one snapshot (repeatable read), so
+     * that what alembic_version holds and what a downgrade would delete are read at the same moment; rolls it back
+     * and leaves the session as it was (a session lock it holds stays).
+     */
+    public <T> T readOnly(Connection connection, ReadOnlyWork<T> work) {
+        try {
+            int isolation = connection.getTransactionIsolation();
+            connection.setReadOnly(true);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            connection.setAutoCommit(false);
+            try {
+                return work.read(connection);
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(true);
+                connection.setReadOnly(false);
+                connection.setTransactionIsolation(isolation);
+            }
+        } catch (SQLException e) {
+            throw new ReconcileException(ErrorCode.DATABASE, "reading " + url + " failed: " + oneLine(e), e);
+        }
     }
 
     /** A connection, once the database answers; TIMEOUT when it does not within the timeout. */
@@ -124,12 +169,21 @@ public final class Database {
     /** The version_num values; none when the table is missing. */
     private List<String> alembicRows(Connection connection) throws SQLException {
         String table = schema == null ? "alembic_version" : quoted(connection, schema) + ".alembic_version";
+        // In a transaction (a read-only plan), PostgreSQL aborts it on the missing table: the savepoint keeps it.
+        Savepoint savepoint = connection.getAutoCommit() ? null : connection.setSavepoint();
         try {
-            return column(connection, "SELECT version_num FROM " + table + " ORDER BY 1").stream()
+            List<String> rows = column(connection, "SELECT version_num FROM " + table + " ORDER BY 1").stream()
                     .map(value -> value == null ? "" : value.strip())
                     .toList();
+            if (savepoint != null) {
+                connection.releaseSavepoint(savepoint);
+            }
+            return rows;
         } catch (SQLException e) {
             if (isMissingTable(e)) {
+                if (savepoint != null) {
+                    connection.rollback(savepoint);
+                }
                 return List.of();
             }
             throw e;
@@ -175,7 +229,7 @@ public final class Database {
     }
 
     /** An identifier as written, case and all, the way SQLAlchemy names a schema it had to quote. */
-    private static String quoted(Connection connection, String identifier) throws SQLException {
+    static String quoted(Connection connection, String identifier) throws SQLException {
         String quote = connection.getMetaData().getIdentifierQuoteString().strip();
         return quote + identifier.replace(quote, quote + quote) + quote;
     }
