@@ -7,6 +7,7 @@ import io.github.airflowdbreconcile.resolver.api.Action;
 import io.github.airflowdbreconcile.resolver.api.CurrentState;
 import io.github.airflowdbreconcile.resolver.api.Plan;
 import io.github.airflowdbreconcile.resolver.internal.AdvisoryLock;
+import io.github.airflowdbreconcile.resolver.internal.DagReserializer;
 import io.github.airflowdbreconcile.resolver.internal.Cluster;
 import io.github.airflowdbreconcile.resolver.internal.Database;
 import io.github.airflowdbreconcile.resolver.internal.DatabaseUrl;
@@ -44,6 +45,11 @@ final class RunCommand extends DecideCommand {
             description = "The airflow executable of the running release, for --executor local"
                     + " (default: ${DEFAULT-VALUE} on the PATH).")
     String airflowBin;
+
+    @Option(names = "--reserialize-with", paramLabel = "PATH",
+            description = "After a downgrade that keeps serialized DAGs the target may not read, run `PATH dags"
+                    + " reserialize` with this airflow executable of the target release (its DAG bundles reachable).")
+    String reserializeWith;
 
     @Option(names = "--direct-db-url-env", paramLabel = "VAR",
             description = "An environment variable holding a URL of the metadata DB itself, for the reconcile lock and"
@@ -84,6 +90,9 @@ final class RunCommand extends DecideCommand {
                 throw refusal;
             });
             withExecutor(map, metadata, executor -> executor.describe(plan));
+            if (reserializeWith != null && DagReserializer.needed(plan)) {
+                log().info("dry run: would then run " + String.join(" ", reserializer(metadata).command()));
+            }
             return ExitCodes.OK;
         }
         try (Connection connection = locking.connect();
@@ -108,11 +117,18 @@ final class RunCommand extends DecideCommand {
             });
             log().info("done: the database is at Airflow " + locked.targetVersion() + "'s head "
                     + locked.targetRevision());
+            if (reserializeWith != null) {
+                reserializer(metadata).afterDowngrade(locked);
+            }
             return ExitCodes.OK;
         } catch (SQLException e) {
             throw new ReconcileException(ErrorCode.DATABASE, "database " + locking.url() + ": " + Database.oneLine(e),
                     e);
         }
+    }
+
+    private DagReserializer reserializer(Database metadata) {
+        return new DagReserializer(reserializeWith, metadata.url(), execTimeout(), log());
     }
 
     /** The database to lock and check: the one --direct-db-url-env names, else the metadata URL itself. */

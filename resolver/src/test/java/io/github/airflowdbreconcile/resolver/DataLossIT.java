@@ -147,10 +147,30 @@ class DataLossIT {
 
     @Test
     void shouldDowngradeWithinTheRowLimit() throws Exception {
-        Path airflow = FakeAirflow.script(dir, "psql \"$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\" -q -c"
-                + " \"UPDATE alembic_version SET version_num='$4'\"");
-        CliRun run = runLocal(airflow, "--max-rows-lost", "5");
+        CliRun run = runLocal(downgradingAirflow(), "--max-rows-lost", "5");
         assertEquals(0, run.exit(), run.err());
+        assertEquals(TestMaps.R306, pg.revision());
+    }
+
+    @Test
+    void shouldReserializeWithTheTargetsAirflowAfterTheDowngradeWhenAsked() throws Exception {
+        Path args = dir.resolve("args");
+        Path target = FakeAirflow.script(dir, "echo \"$@ $AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\" > " + args);
+        CliRun run = runLocal(downgradingAirflow(), "--reserialize-with", target.toString());
+        assertEquals(0, run.exit(), run.err());
+        assertEquals("dags reserialize " + pg.sqlAlchemyUrl().replace("+psycopg2", ""),
+                Files.readString(args).strip());
+        assertEquals(TestMaps.R306, pg.revision());
+    }
+
+    @Test
+    void shouldSayTheDowngradeIsDoneWhenReserializingFails() throws Exception {
+        Path target = FakeAirflow.script(dir, "echo 'no bundle' >&2; exit 2");
+        CliRun run = runLocal(downgradingAirflow(), "--reserialize-with", target.toString());
+        assertEquals(ExitCodes.FAILURE, run.exit(), run.err());
+        assertTrue(run.err().contains("airflow-db-reconcile: the database is at Airflow 3.0.6's head, but reserializing"
+                + " the DAGs failed: " + target + " dags reserialize exited 2: see its output above; run `airflow"
+                + " dags reserialize` with Airflow 3.0.6 yourself"), run.err());
         assertEquals(TestMaps.R306, pg.revision());
     }
 
@@ -182,6 +202,12 @@ class DataLossIT {
         CliRun fresh = plan("--output", "json");
         assertEquals(0, fresh.exit(), fresh.err());
         assertEquals("install", fresh.json().get("action").asText());
+    }
+
+    /** A running release's airflow whose downgrade moves alembic_version to the target. */
+    private Path downgradingAirflow() throws Exception {
+        return FakeAirflow.script(dir, "psql \"$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\" -q -c"
+                + " \"UPDATE alembic_version SET version_num='$4'\"");
     }
 
     private static long rows(String table) throws Exception {
