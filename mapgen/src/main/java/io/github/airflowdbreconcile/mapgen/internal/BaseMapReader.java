@@ -29,7 +29,7 @@ public final class BaseMapReader {
             for (String id : base.revisionsOf(version)) {
                 Revision revision = base.revisions().get(id);
                 files.add(new MigrationFile(revision.file(), id, base.parentsIn(id, version),
-                        revision.declaredVersion(), revision.description(), 0));
+                        revision.declaredVersion(), revision.description(), 0, revision.effects()));
             }
             Source source = base.sources().stream().filter(s -> s.version().equals(version)).findFirst()
                     .orElseThrow(() -> new ReconcileException(ErrorCode.MAP_INVALID, "base map " + origin

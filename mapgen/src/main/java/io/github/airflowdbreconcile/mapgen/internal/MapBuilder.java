@@ -1,7 +1,6 @@
 package io.github.airflowdbreconcile.mapgen.internal;
 
 import io.github.airflowdbreconcile.map.api.AirflowVersion;
-import io.github.airflowdbreconcile.map.api.Effects;
 import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.Generator;
 import io.github.airflowdbreconcile.map.api.ParentChange;
@@ -138,7 +137,7 @@ public final class MapBuilder {
                     MigrationFile file = newest.get(id);
                     List<ParentChange> history = changes.get(id);
                     revisions.put(id, new Revision(file.parents(), history.size() > 1 ? history : List.of(),
-                            introduced.get(id), file.declaredVersion(), file.description(), file.name(), Effects.NONE));
+                            introduced.get(id), file.declaredVersion(), file.description(), file.name(), file.effects()));
                 });
         return revisions;
     }

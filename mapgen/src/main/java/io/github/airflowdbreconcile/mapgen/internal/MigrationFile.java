@@ -1,5 +1,6 @@
 package io.github.airflowdbreconcile.mapgen.internal;
 
+import io.github.airflowdbreconcile.map.api.Effects;
 import java.util.List;
 
 /**
@@ -11,14 +12,15 @@ import java.util.List;
  * @param declaredVersion its {@code airflow_version}, or null
  * @param description     first line of its docstring, or empty
  * @param parentsLine     line of the {@code down_revision} assignment, 0 where unknown
+ * @param effects         what its upgrade creates and its downgrade drops
  */
 public record MigrationFile(String name, String revision, List<String> parents, String declaredVersion,
-                            String description, int parentsLine) {
+                            String description, int parentsLine, Effects effects) {
     public MigrationFile {
         parents = List.copyOf(parents);
     }
 
     MigrationFile named(String otherName) {
-        return new MigrationFile(otherName, revision, parents, declaredVersion, description, parentsLine);
+        return new MigrationFile(otherName, revision, parents, declaredVersion, description, parentsLine, effects);
     }
 }

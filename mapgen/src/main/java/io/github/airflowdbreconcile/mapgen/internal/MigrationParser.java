@@ -13,7 +13,6 @@ import java.util.regex.Pattern;
  * assignment inside it, are never taken for the real ones.
  */
 public final class MigrationParser {
-    private static final Pattern TRIPLE_QUOTED = Pattern.compile("(\"\"\"|''')(.*?)\\1", Pattern.DOTALL);
     /** {@code name = value} or {@code name: annotation = value} at column 0. */
     private static final Pattern ASSIGNMENT = Pattern.compile(
             "^(revision|down_revision|airflow_version)[ \\t]*(?::[^=\\n]*)?=[ \\t]*(.*)$", Pattern.MULTILINE);
@@ -26,14 +25,15 @@ public final class MigrationParser {
      * @param where names the tag or archive in errors
      */
     public static MigrationFile parse(String where, String name, String text) {
-        String code = blankTripleQuoted(text);
+        PythonSource source = new PythonSource(text);
+        String code = source.code;
         String revision = null;
         List<String> parents = null;
         String declaredVersion = null;
         int parentsLine = 0;
         Matcher assignment = ASSIGNMENT.matcher(code);
         while (assignment.find()) {
-            int line = lineOf(code, assignment.start());
+            int line = source.lineOf(assignment.start());
             String value = valueFrom(code, assignment.start(2));
             switch (assignment.group(1)) {
                 case "revision" -> revision = single(where, name, line, "revision", value);
@@ -51,21 +51,8 @@ public final class MigrationParser {
         if (parents == null) {
             throw error(where, name, 1, "has no module-level `down_revision = ...` assignment");
         }
-        return new MigrationFile(name, revision, parents, declaredVersion, description(text), parentsLine);
-    }
-
-    /** Replaces triple-quoted strings by blanks of the same length, keeping newlines so line numbers stay right. */
-    static String blankTripleQuoted(String text) {
-        StringBuilder out = new StringBuilder(text);
-        Matcher m = TRIPLE_QUOTED.matcher(text);
-        while (m.find()) {
-            for (int i = m.start(); i < m.end(); i++) {
-                if (out.charAt(i) != '\n') {
-                    out.setCharAt(i, ' ');
-                }
-            }
-        }
-        return out.toString();
+        return new MigrationFile(name, revision, parents, declaredVersion, description(text), parentsLine,
+                EffectsReader.read(source));
     }
 
     /** The value's text, continued over lines while a bracket it opened is still open. */
@@ -130,7 +117,7 @@ public final class MigrationParser {
 
     /** First non-blank line of the module docstring (the first triple-quoted string before any code). */
     private static String description(String text) {
-        Matcher m = TRIPLE_QUOTED.matcher(text);
+        Matcher m = PythonSource.TRIPLE_QUOTED.matcher(text);
         if (!m.find()) {
             return "";
         }
@@ -149,16 +136,6 @@ public final class MigrationParser {
             }
         }
         return "";
-    }
-
-    private static int lineOf(String text, int offset) {
-        int line = 1;
-        for (int i = 0; i < offset; i++) {
-            if (text.charAt(i) == '\n') {
-                line++;
-            }
-        }
-        return line;
     }
 
     private static ReconcileException error(String where, String name, int line, String what) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.airflowdbreconcile.map.api.AirflowVersion;
+import io.github.airflowdbreconcile.map.api.Effects;
 import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.Generator;
 import io.github.airflowdbreconcile.map.api.ReconcileException;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class MapBuilderTest {
     private static MigrationFile file(String name, String revision, String... parents) {
-        return new MigrationFile(name, revision, List.of(parents), null, "", 7);
+        return new MigrationFile(name, revision, List.of(parents), null, "", 7, Effects.NONE);
     }
 
     private static ReleaseSnapshot release(String version, MigrationFile... files) {
