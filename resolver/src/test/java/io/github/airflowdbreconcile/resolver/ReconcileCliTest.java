@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.airflowdbreconcile.map.api.RevisionMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -139,7 +140,7 @@ class ReconcileCliTest {
 
     @Test
     void shouldRefuseAMapWithoutAnyReleaseInOneLine() throws Exception {
-        Path empty = Files.writeString(dir.resolve("empty.json"), "{\"format\": 1, \"generator\": {\"name\":"
+        Path empty = Files.writeString(dir.resolve("empty.json"), "{\"format\": " + RevisionMap.FORMAT + ", \"generator\": {\"name\":"
                 + " \"mapgen\", \"version\": \"1\"}, \"sources\": [], \"versions\": {}, \"revisions\": {}}");
         CliRun run = CliRun.of("plan", "--map", empty.toString(), "--current-revision", "r306",
                 "--target-version", "3.0.6");

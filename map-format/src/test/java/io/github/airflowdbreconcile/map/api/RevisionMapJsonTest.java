@@ -52,7 +52,7 @@ class RevisionMapJsonTest {
 
     @Test
     void shouldRefuseAMapWithoutAnyReleaseNamingIt() {
-        String empty = "{\"format\": 1, \"generator\": {\"name\": \"mapgen\", \"version\": \"1\"},"
+        String empty = "{\"format\": " + RevisionMap.FORMAT + ", \"generator\": {\"name\": \"mapgen\", \"version\": \"1\"},"
                 + " \"sources\": [], \"versions\": {}, \"revisions\": {}}";
         ReconcileException e = assertThrows(ReconcileException.class, () -> RevisionMapJson.read(stream(empty),
                 "m.json"));
@@ -63,9 +63,9 @@ class RevisionMapJsonTest {
     @Test
     void shouldRefuseUnknownFormatSayingWhatToDo() {
         ReconcileException e = assertThrows(ReconcileException.class,
-                () -> RevisionMapJson.read(stream("{\"format\": 2}"), "m.json"));
+                () -> RevisionMapJson.read(stream("{\"format\": 1}"), "m.json"));
         assertEquals(ErrorCode.MAP_INVALID, e.code());
-        assertTrue(e.getMessage().contains("format 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("has format 1; this build reads format " + RevisionMap.FORMAT), e.getMessage());
     }
 
     @Test
