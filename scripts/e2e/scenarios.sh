@@ -203,7 +203,10 @@ expect_undo_starts_at() { # expect_undo_starts_at NAME VERSION: the first revisi
 }
 
 scenario_10() {
-  dataloss_proof "$B" "$A" --reserialize-with "$(airflow_bin "$A")"
+  # Airflow 3.1.8 cannot undo 808787349f22 with a row in deadline: its downgrade adds the NOT NULL column callback
+  # without a default (PostgreSQL: "column callback of relation deadline contains null values"), so deadline stays
+  # empty here.
+  SEED_SKIP=deadline dataloss_proof "$B" "$A" --reserialize-with "$(airflow_bin "$A")"
   grep -qF "running $(airflow_bin "$A") dags reserialize" "$SDIR/down.err" \
     || fail "the downgrade did not run Airflow $A's dags reserialize: $(tail -n 2 "$SDIR/down.err" | tr '\n' ' ')"
 }
@@ -222,10 +225,10 @@ dataloss_proof() {
   need_venv "$current" "$target"
   db_at "$current"
   preview scope "$target"
-  "${loss[@]}" seed-sql "$SDIR/scope.json" | psql_db "$DB" -f - 2>&1 | tee "$SDIR/seed.log"
+  "${loss[@]}" seed-sql "$SDIR/scope.json" "${SEED_SKIP:-}" | psql_db "$DB" -f - 2>&1 | tee "$SDIR/seed.log"
   preview plan "$target"
-  "${loss[@]}" count-sql "$SDIR/plan.json" | psql_db "$DB" -At -f - >"$SDIR/counts.txt"
   "${loss[@]}" catalog-sql | psql_db "$DB" -At -f - >"$SDIR/before.txt"
+  "${loss[@]}" count-sql "$SDIR/before.txt" | psql_db "$DB" -At -f - >"$SDIR/counts-before.txt"
   lost=$(plan_field plan dataLoss | python3 -c 'import json, sys; print(sum(t["rows"] for t in json.load(sys.stdin)["tables"]))')
   [[ $lost -gt 0 ]] || fail "nothing seeded: the plan counts no row in the tables the downgrade drops"
   snapshot "$SDIR/before.sql"
@@ -238,7 +241,9 @@ dataloss_proof() {
   expect_plan down 0 downgrade
   expect_head "$target"
   "${loss[@]}" catalog-sql | psql_db "$DB" -At -f - >"$SDIR/after.txt"
-  "${loss[@]}" compare "$SDIR/plan.json" "$SDIR/before.txt" "$SDIR/after.txt" "$SDIR/counts.txt" \
+  "${loss[@]}" count-sql "$SDIR/after.txt" | psql_db "$DB" -At -f - >"$SDIR/counts-after.txt"
+  "${loss[@]}" compare "$SDIR/plan.json" "$SDIR/before.txt" "$SDIR/after.txt" "$SDIR/counts-before.txt" \
+    "$SDIR/counts-after.txt" "${SEED_SKIP:-}" \
     | tee "$SDIR/report.txt" || fail "$(grep '^PROBLEM' "$SDIR/report.txt" | head -n 3 | paste -sd '|')"
 }
 
