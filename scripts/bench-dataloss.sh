@@ -34,7 +34,7 @@ psql_ -c "CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)" \
   -c "CREATE TABLE hitl_detail (ti_id UUID PRIMARY KEY, options JSON NOT NULL, subject TEXT NOT NULL,
       body TEXT, responded_at TIMESTAMPTZ, chosen_options JSON)" \
   -c "INSERT INTO hitl_detail SELECT md5(i::text)::uuid, '[\"approve\", \"reject\"]', 'approve run ' || i,
-      repeat('x', 40), now(), CASE WHEN i % 3 = 0 THEN '[\"approve\"]' END FROM generate_series(1, $rows) i" \
+      repeat('x', 40), now(), CASE WHEN i % 3 = 0 THEN '[\"approve\"]'::json END FROM generate_series(1, $rows) i" \
   -c "ANALYZE hitl_detail"
 size=$(psql_ -At -c "SELECT pg_size_pretty(pg_total_relation_size('hitl_detail'))")
 echo "bench: hitl_detail with $rows rows ($size) loaded and analysed in $((SECONDS - started)) s"

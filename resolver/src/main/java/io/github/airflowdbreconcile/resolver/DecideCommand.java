@@ -135,8 +135,16 @@ abstract class DecideCommand extends MapCommand {
         if (plan.action() != Action.DOWNGRADE) {
             return plan;
         }
-        return plan.withDataLoss(new DataLossCounter(metadata, countBudget(), log())
-                .count(connection, DataLossScope.of(map, plan)));
+        DataLoss loss = new DataLossCounter(metadata, countBudget(), log()).count(connection,
+                DataLossScope.of(map, plan));
+        for (DataLoss.TableNote blocking : loss.blocking()) {
+            if (blocking.rows() != null && blocking.rows() > 0) {
+                return plan.asRefusal("downgrade from " + plan.currentLabel() + " to " + plan.targetVersion()
+                        + " cannot handle the " + blocking.rows() + " rows of " + blocking.table() + ": "
+                        + blocking.why() + "; " + blocking.remedy(), ErrorCode.IMPOSSIBLE);
+            }
+        }
+        return plan.withDataLoss(loss);
     }
 
     /** A downgrade planned without a database: what it drops, not counted. */
@@ -166,11 +174,11 @@ abstract class DecideCommand extends MapCommand {
                 .sorted(Comparator.comparing((DataLoss.TableRows t) -> t.rows()).reversed())
                 .map(t -> t.table() + " " + (t.estimated() ? "~" : "") + t.rows())
                 .toList());
+        String atLeast = loss.notAnalysed().isEmpty() ? "" : "at least ";
         return Optional.of(new ReconcileException(ErrorCode.DOWNGRADE_NOT_ALLOWED, "downgrade from "
-                + plan.currentLabel() + " to " + plan.targetVersion() + " would delete " + (loss.notAnalysed().isEmpty() ? "" : "at least ") + lost
-                + " rows (" + tables + "), more than --max-rows-lost " + maxRowsLost + ": raise"
-                + " migrateDatabaseJob.maxRowsLost (or --max-rows-lost) to " + lost + " or more, or remove those rows"
-                + " first"));
+                + plan.currentLabel() + " to " + plan.targetVersion() + " would delete " + atLeast + lost + " rows ("
+                + tables + "), more than --max-rows-lost " + maxRowsLost + ": raise migrateDatabaseJob.maxRowsLost"
+                + " (or --max-rows-lost) to " + lost + " or more, or remove those rows first"));
     }
 
     /** The counting options, checked before anything is read. */

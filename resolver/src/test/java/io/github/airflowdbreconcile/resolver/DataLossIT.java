@@ -174,6 +174,29 @@ class DataLossIT {
         assertEquals(TestMaps.R306, pg.revision());
     }
 
+    /** The test map's 3.1.1 is one of the releases whose downgrade below 3.1.0 fails on a row of deadline. */
+    @Test
+    void shouldRefuseADowngradeThatWouldFailHalfWayOnTheRowsItCannotHandle() throws Exception {
+        pg.sql("CREATE TABLE deadline (id SERIAL PRIMARY KEY)", "INSERT INTO deadline DEFAULT VALUES");
+        try {
+            CliRun plan = plan("--output", "json");
+            assertEquals(ExitCodes.IMPOSSIBLE, plan.exit(), plan.err());
+            assertEquals("refuse", plan.json().get("action").asText());
+            assertTrue(plan.json().get("reason").asText().startsWith("downgrade from 3.1.1 to 3.0.6 cannot handle the 1"
+                    + " rows of deadline: Airflow 3.1.1's downgrade of 808787349f22 adds the NOT NULL column"
+                    + " deadline.callback without a default"), plan.out());
+            Path marker = dir.resolve("ran");
+            CliRun run = runLocal(FakeAirflow.script(dir, "touch " + marker));
+            assertEquals(ExitCodes.IMPOSSIBLE, run.exit(), run.err());
+            assertFalse(Files.exists(marker));
+            assertEquals(TestMaps.R310, pg.revision());
+            pg.sql("DELETE FROM deadline");
+            assertEquals(0, plan().exit());
+        } finally {
+            pg.sql("DROP TABLE deadline");
+        }
+    }
+
     @Test
     void shouldCountInTheSchemaAirflowKeepsItsTablesIn() throws Exception {
         pg.sql("CREATE SCHEMA \"Airflow\"", "CREATE TABLE \"Airflow\".alembic_version (version_num VARCHAR(32))",

@@ -11,16 +11,20 @@ import java.util.Objects;
  * @param absent      dropped tables and columns the database does not have (optional or dialect-specific ones)
  * @param notAnalysed the revisions whose migration mapgen could not read whole: the loss is at least this
  * @param unreadable  tables the downgrade keeps whose rows the target release may not read
+ * @param blocking    tables whose rows the running release's downgrade cannot handle: with a row in one, the
+ *                    downgrade would fail half-way
  * @param counted     false when no database was read: the counts are null
  */
 public record DataLoss(List<TableRows> tables, List<ColumnValues> columns, List<String> absent,
-                       List<String> notAnalysed, List<UnreadableRows> unreadable, boolean counted) {
+                       List<String> notAnalysed, List<TableNote> unreadable, List<TableNote> blocking,
+                       boolean counted) {
     public DataLoss {
         tables = List.copyOf(tables);
         columns = List.copyOf(columns);
         absent = List.copyOf(absent);
         notAnalysed = List.copyOf(notAnalysed);
         unreadable = List.copyOf(unreadable);
+        blocking = List.copyOf(blocking);
     }
 
     /** The rows of every dropped table, estimates included. */
@@ -44,11 +48,11 @@ public record DataLoss(List<TableRows> tables, List<ColumnValues> columns, List<
     public record ColumnValues(String table, String column, Long values) {}
 
     /**
-     * Rows the downgrade keeps in a format the older release may not read.
+     * A table whose rows need attention: ones the older release may not read, or ones the downgrade cannot handle.
      *
      * @param rows   null when not counted
-     * @param why    what the newer release wrote there
-     * @param remedy what to do after the downgrade
+     * @param why    what is wrong with those rows
+     * @param remedy what to do about them
      */
-    public record UnreadableRows(String table, Long rows, boolean estimated, String why, String remedy) {}
+    public record TableNote(String table, Long rows, boolean estimated, String why, String remedy) {}
 }

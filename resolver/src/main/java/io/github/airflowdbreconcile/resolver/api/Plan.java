@@ -37,6 +37,12 @@ public record Plan(Action action, String currentRevision, List<String> currentHe
                 revisionsToUndo, runner, floor, reason, refusal, loss);
     }
 
+    /** The same plan refused: nothing to undo, nothing deleted. */
+    public Plan asRefusal(String why, ErrorCode code) {
+        return new Plan(Action.REFUSE, currentRevision, currentHeads, currentVersions, targetVersion, targetRevision,
+                List.of(), runner, floor, why, code, null);
+    }
+
     public boolean refused() {
         return action == Action.REFUSE;
     }

@@ -61,19 +61,27 @@ public final class DataLossCounter {
                 absent.add(column.table() + "." + column.column());
             }
         }
-        List<DataLoss.UnreadableRows> unreadable = new ArrayList<>();
-        for (KeptData.Fact fact : scope.kept()) {
-            if (schemaOf.containsKey(fact.table())) {
-                DataLoss.TableRows rows = rows(connection, schemaOf.get(fact.table()), fact.table(), clock);
-                unreadable.add(new DataLoss.UnreadableRows(fact.table(), rows.rows(), rows.estimated(), fact.why(),
-                        fact.remedy()));
-            }
-        }
+        List<DataLoss.TableNote> unreadable = notes(connection, scope.kept(), schemaOf, clock);
+        List<DataLoss.TableNote> blocking = notes(connection, scope.blocking(), schemaOf, clock);
         if (clock.spent) {
             log.info("counting took longer than the " + budget.toSeconds() + " s budget (--count-budget):"
                     + " the tables left are the planner's estimates, the columns left are not counted");
         }
-        return new DataLoss(tables, columns, absent, scope.notAnalysed(), unreadable, true);
+        return new DataLoss(tables, columns, absent, scope.notAnalysed(), unreadable, blocking, true);
+    }
+
+    /** The facts' tables that exist, with their rows. */
+    private List<DataLoss.TableNote> notes(Connection connection, List<KeptData.Fact> facts,
+                                           Map<String, String> schemaOf, Budget clock) throws SQLException {
+        List<DataLoss.TableNote> notes = new ArrayList<>();
+        for (KeptData.Fact fact : facts) {
+            if (schemaOf.containsKey(fact.table())) {
+                DataLoss.TableRows rows = rows(connection, schemaOf.get(fact.table()), fact.table(), clock);
+                notes.add(new DataLoss.TableNote(fact.table(), rows.rows(), rows.estimated(), fact.why(),
+                        fact.remedy()));
+            }
+        }
+        return notes;
     }
 
     private DataLoss.TableRows rows(Connection connection, String schema, String table, Budget clock)

@@ -17,12 +17,13 @@ import java.util.Set;
  * could not read whole.
  */
 public record DataLossScope(List<String> tables, List<TableColumn> columns, List<String> notAnalysed,
-                            List<KeptData.Fact> kept) {
+                            List<KeptData.Fact> kept, List<KeptData.Fact> blocking) {
     public DataLossScope {
         tables = List.copyOf(tables);
         columns = List.copyOf(columns);
         notAnalysed = List.copyOf(notAnalysed);
         kept = List.copyOf(kept);
+        blocking = List.copyOf(blocking);
     }
 
     /** The scope of a downgrade plan. */
@@ -39,16 +40,18 @@ public record DataLossScope(List<String> tables, List<TableColumn> columns, List
             }
         }
         List<TableColumn> ofKeptTables = columns.stream().filter(c -> !tables.contains(c.table())).toList();
-        return new DataLossScope(List.copyOf(tables), ofKeptTables, notAnalysed,
-                KeptData.of(plan.runner(), plan.targetVersion()));
+        return new DataLossScope(List.copyOf(tables), ofKeptTables, notAnalysed, KeptData.of(plan.runner(),
+                plan.targetVersion()), KeptData.blocking(plan.runner(), plan.targetVersion()));
     }
 
     /** The scope named but not counted: a plan without a database. */
     public DataLoss uncounted() {
         return new DataLoss(tables.stream().map(t -> new DataLoss.TableRows(t, null, false)).toList(),
                 columns.stream().map(c -> new DataLoss.ColumnValues(c.table(), c.column(), null)).toList(),
-                List.of(), notAnalysed,
-                kept.stream().map(f -> new DataLoss.UnreadableRows(f.table(), null, false, f.why(), f.remedy()))
-                        .toList(), false);
+                List.of(), notAnalysed, uncounted(kept), uncounted(blocking), false);
+    }
+
+    private static List<DataLoss.TableNote> uncounted(List<KeptData.Fact> facts) {
+        return facts.stream().map(f -> new DataLoss.TableNote(f.table(), null, false, f.why(), f.remedy())).toList();
     }
 }

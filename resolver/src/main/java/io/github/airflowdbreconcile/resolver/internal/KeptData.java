@@ -12,6 +12,8 @@ final class KeptData {
     static final String SERIALIZED_DAG = "serialized_dag";
     private static final AirflowVersion AIRFLOW_3 = AirflowVersion.parse("3.0.0");
     private static final AirflowVersion TRIGGER_KWARGS_CHANGED = AirflowVersion.parse("3.2.0");
+    private static final AirflowVersion CALLBACK_SCHEMA_CHANGED = AirflowVersion.parse("3.1.0");
+    private static final AirflowVersion CALLBACK_DOWNGRADE_CONVERTS = AirflowVersion.parse("3.2.2");
 
     /** A table whose rows {@code runner} wrote and {@code target} may not read, with what to do about it. */
     record Fact(String table, String why, String remedy) {}
@@ -35,6 +37,22 @@ final class KeptData {
                     + " tasks finish (or clear them) before the downgrade"));
         }
         return List.copyOf(facts);
+    }
+
+    /**
+     * Tables whose rows the downgrade run by {@code runner} to {@code target} cannot handle. 3.1.0 to 3.2.1 undo
+     * 808787349f22 by adding the NOT NULL column deadline.callback without a default, which fails on any row and
+     * leaves alembic_version half-way (the real 3.1.8 in the e2e; read in every release's wheel); 3.2.2's converts.
+     */
+    static List<Fact> blocking(AirflowVersion runner, AirflowVersion target) {
+        if (runner.compareTo(CALLBACK_SCHEMA_CHANGED) >= 0 && runner.compareTo(CALLBACK_DOWNGRADE_CONVERTS) < 0
+                && target.compareTo(CALLBACK_SCHEMA_CHANGED) < 0) {
+            return List.of(new Fact("deadline", "Airflow " + runner + "'s downgrade of 808787349f22 adds the NOT NULL"
+                    + " column deadline.callback without a default, so it fails half-way on any row", "delete the rows"
+                    + " of deadline (pending deadline alerts) first; Airflow " + CALLBACK_DOWNGRADE_CONVERTS
+                    + " and later convert them"));
+        }
+        return List.of();
     }
 
     private static int minorLine(AirflowVersion version) {

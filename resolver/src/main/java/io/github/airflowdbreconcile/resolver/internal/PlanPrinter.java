@@ -49,7 +49,7 @@ public final class PlanPrinter {
             loss.notAnalysed().forEach(lossNode.putArray("notAnalysed")::add);
         }
         ArrayNode unreadable = node.putArray("unreadableAfterDowngrade");
-        for (DataLoss.UnreadableRows kept : loss == null ? List.<DataLoss.UnreadableRows>of() : loss.unreadable()) {
+        for (DataLoss.TableNote kept : loss == null ? List.<DataLoss.TableNote>of() : loss.unreadable()) {
             unreadable.addObject().put("table", kept.table()).put("rows", kept.rows())
                     .put("estimated", kept.estimated()).put("why", kept.why()).put("remedy", kept.remedy());
         }
@@ -92,8 +92,9 @@ public final class PlanPrinter {
                     + " columns, not counted without a database " + notAnalysed);
         }
         for (DataLoss.TableRows table : loss.tables()) {
-            String rows = table.rows() == null ? "" : table.estimated()
-                    ? "~" + table.rows() + " rows (estimate: counting ran past --count-budget)" : table.rows() + " rows";
+            String rows = table.rows() == null ? ""
+                    : table.estimated() ? "~" + table.rows() + " rows (estimate: counting ran past --count-budget)"
+                    : table.rows() + " rows";
             text.append(String.format("  table  %-40s %s", table.table(), rows).stripTrailing()).append('\n');
         }
         for (DataLoss.ColumnValues column : loss.columns()) {
@@ -109,7 +110,12 @@ public final class PlanPrinter {
             text.append("  not analysed, so the loss is at least the above: ")
                     .append(String.join(", ", loss.notAnalysed())).append('\n');
         }
-        for (DataLoss.UnreadableRows kept : loss.unreadable()) {
+        for (DataLoss.TableNote blocking : loss.blocking()) {
+            line(text, "warning", (blocking.rows() == null ? "if " + blocking.table() + " holds rows, "
+                    : blocking.rows() + " rows of " + blocking.table() + ": ") + blocking.why() + "; "
+                    + blocking.remedy());
+        }
+        for (DataLoss.TableNote kept : loss.unreadable()) {
             line(text, "warning", "the downgrade keeps " + (kept.rows() == null ? "the rows" : (kept.estimated() ? "~"
                     : "") + kept.rows() + " rows") + " of " + kept.table() + ": " + kept.why() + "; "
                     + kept.remedy());

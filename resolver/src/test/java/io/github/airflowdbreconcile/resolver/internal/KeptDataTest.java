@@ -12,6 +12,11 @@ class KeptDataTest {
                 .map(KeptData.Fact::table).toList();
     }
 
+    private static List<String> blocking(String runner, String target) {
+        return KeptData.blocking(AirflowVersion.parse(runner), AirflowVersion.parse(target)).stream()
+                .map(KeptData.Fact::table).toList();
+    }
+
     @Test
     void shouldWarnOfSerializedDagsWhenTheTargetIsAnOlderMinorOfAirflow3() {
         assertEquals(List.of("serialized_dag"), tables("3.1.8", "3.0.6"));
@@ -27,6 +32,14 @@ class KeptDataTest {
     void shouldWarnOfTriggerKwargsWrittenBy32OnlyBelow32() {
         assertEquals(List.of("serialized_dag", "trigger"), tables("3.2.0", "3.1.8"));
         assertEquals(List.of("serialized_dag"), tables("3.3.2", "3.2.0"));
+    }
+
+    @Test
+    void shouldKnowWhichReleasesCannotDowngradeDeadlineRowsBelow310() {
+        assertEquals(List.of("deadline"), blocking("3.1.8", "3.0.6"));
+        assertEquals(List.of("deadline"), blocking("3.2.1", "2.10.5"));
+        assertEquals(List.of(), blocking("3.2.2", "3.0.6"));
+        assertEquals(List.of(), blocking("3.1.8", "3.1.0"));
     }
 
     @Test
