@@ -114,6 +114,10 @@ public final class Database {
                 // On unless the URL says keepalives=0 (or tcpKeepAlive=false), as libpq has it: the lock's session
                 // idles for as long as the downgrade runs.
                 properties.setProperty("tcpKeepAlive", "true");
+                // No server-side named statements (unless the URL asks): through PgBouncer's transaction pooling a
+                // server connection outlives its client, and once plans read in a transaction, pgjdbc's named
+                // statements (S_1, ...) made a later client fail with "prepared statement S_1 already exists".
+                properties.setProperty("prepareThreshold", "0");
             } else {
                 properties.setProperty("connectTimeout", Long.toString(seconds * 1000));
             }
