@@ -3,7 +3,7 @@
 # chart's two jobs would (reconcile with the running release's airflow, then the target's `airflow db migrate`)
 # and checks the real alembic_version after every scenario.
 #
-# Usage: scripts/e2e.sh [SCENARIO...]   (default: all, 1-10; 10 runs on MariaDB, the others on PostgreSQL)
+# Usage: scripts/e2e.sh [SCENARIO...]   (default: all, 1-12; 10 runs on MariaDB, the others on PostgreSQL)
 # Env:   E2E_MAP (default: the newest maps/airflow-*.json), E2E_JAR (default: resolver/target/resolver.jar, built
 #        when missing), E2E_CACHE (default: ~/.cache/airflow-db-reconcile),
 #        E2E_KEEP=1 keeps the work dir (logs, dumps) and prints where it is.
@@ -36,9 +36,9 @@ started=$SECONDS
 while read -r variable; do unset "$variable"; done < <(compgen -e | grep '^AIRFLOW' || true)
 say() { printf 'e2e: %s\n' "$*" >&2; }
 
-if [[ $# -gt 0 ]]; then SELECTED=("$@"); else SELECTED=(1 2 3 4 5 6 7 8 9 10); fi
+if [[ $# -gt 0 ]]; then SELECTED=("$@"); else SELECTED=(1 2 3 4 5 6 7 8 9 10 11 12); fi
 for n in "${SELECTED[@]}"; do
-  [[ -n ${SCENARIO_NAMES[n]:-} ]] || { echo "e2e: no scenario '$n' (1-10)" >&2; exit 2; }
+  [[ -n ${SCENARIO_NAMES[n]:-} ]] || { echo "e2e: no scenario '$n' (1-12)" >&2; exit 2; }
 done
 # Scenario 10 alone needs MariaDB and the releases' venvs with MySQL drivers.
 WITH_MARIADB=

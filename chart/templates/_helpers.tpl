@@ -30,6 +30,10 @@
 {{- printf "%s-db-migrate" (include "airflow-db-reconcile.fullname" . | trunc 52 | trimSuffix "-") }}
 {{- end }}
 
+{{- define "airflow-db-reconcile.reserializeJobName" -}}
+{{- printf "%s-reserialize-dags" (include "airflow-db-reconcile.fullname" . | trunc 45 | trimSuffix "-") }}
+{{- end }}
+
 {{/* The ConfigMap that carries the revision map. */}}
 {{- define "airflow-db-reconcile.mapName" -}}
 {{- printf "%s-map" (include "airflow-db-reconcile.fullname" . | trunc 59 | trimSuffix "-") }}

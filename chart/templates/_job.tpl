@@ -33,7 +33,7 @@ metadata:
 spec:
   backoffLimit: {{ $job.backoffLimit }}
   {{- /* Every wait the reconciler may do (resolver/README.md, "Deadline"), so the deadline never cuts one short. */}}
-  activeDeadlineSeconds: {{ add (mul 7 $job.timeouts.dbSeconds) (mul 2 $job.timeouts.podSeconds) $job.timeouts.execSeconds 120 }}
+  activeDeadlineSeconds: {{ add (mul 7 $job.timeouts.dbSeconds) (mul 2 $job.timeouts.podSeconds) $job.timeouts.execSeconds (mul 2 $job.timeouts.countSeconds) 120 }}
   ttlSecondsAfterFinished: {{ $job.ttlSecondsAfterFinished }}
   template:
     metadata:
@@ -85,6 +85,12 @@ spec:
             {{- if $job.allowDowngrade }}
             - --allow-downgrade
             {{- end }}
+            {{- if not (kindIs "invalid" $job.maxRowsLost) }}
+            - --max-rows-lost
+            - {{ $job.maxRowsLost | int64 | toString | quote }}
+            {{- end }}
+            - --count-budget
+            - {{ $job.timeouts.countSeconds | quote }}
             {{- if $root.Values.airflow.directMetadataSecret.name }}
             - --direct-db-url-env
             - AIRFLOW_DB_RECONCILE_DIRECT_CONN

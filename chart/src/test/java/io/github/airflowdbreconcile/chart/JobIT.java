@@ -27,6 +27,7 @@ class JobIT {
                 "--source", "alembic-table",
                 "--db-timeout", "120",
                 "--exec-timeout", "3600",
+                "--count-budget", "10",
                 "--namespace", "$(POD_NAMESPACE)",
                 "--release", HelmRender.RELEASE,
                 "--component-label", "component",
@@ -62,6 +63,7 @@ class JobIT {
                 "migrateDatabaseJob.timeouts.dbSeconds", "30",
                 "migrateDatabaseJob.timeouts.podSeconds", "60",
                 "migrateDatabaseJob.timeouts.execSeconds", "900",
+                "migrateDatabaseJob.timeouts.countSeconds", "5",
                 "migrateDatabaseJob.verbose", "true",
                 "airflow.componentLabel", "app.example.com/component");
 
@@ -69,10 +71,20 @@ class JobIT {
         assertEquals(Optional.of("30"), rendered.arg("--db-timeout"));
         assertEquals(Optional.of("60"), rendered.arg("--pod-timeout"));
         assertEquals(Optional.of("900"), rendered.arg("--exec-timeout"));
+        assertEquals(Optional.of("5"), rendered.arg("--count-budget"));
         assertEquals(Optional.of("app.example.com/component"), rendered.arg("--component-label"));
         assertTrue(rendered.args().contains("--verbose"));
-        // 7 x db + 2 x pod + exec + 120: Kubernetes must not kill the Job while one of its waits still runs.
-        assertEquals(1350, rendered.job().path("spec").path("activeDeadlineSeconds").asInt());
+        // 7 x db + 2 x pod + exec + 2 x count + 120: Kubernetes must not kill the Job while one of its waits runs.
+        assertEquals(1360, rendered.job().path("spec").path("activeDeadlineSeconds").asInt());
+    }
+
+    @Test
+    void shouldLimitTheRowsADowngradeMayDeleteOnlyWhenAsked() {
+        // The default sets no limit: an upgrade that already allowed downgrades must not start failing.
+        assertFalse(HelmRender.template("migrateDatabaseJob.allowDowngrade", "true").args().contains("--max-rows-lost"));
+        assertEquals(Optional.of("0"), HelmRender.template("migrateDatabaseJob.maxRowsLost", "0").arg("--max-rows-lost"));
+        assertEquals(Optional.of("25000000"), HelmRender.template("migrateDatabaseJob.maxRowsLost", "25000000")
+                .arg("--max-rows-lost"));
     }
 
     @Test

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * `helm rollback` fires no post-upgrade hook, so the Airflow chart's migrate Job does not run after a rollback to a
- * newer release: this Job runs `airflow db migrate` with the Airflow image of the version rolled back to.
+ * newer release: this Job runs `airflow db migrate` with the Airflow image of the version rolled back to. The
+ * reserialize Job runs the same way, with `airflow dags reserialize`.
  */
 class MigrateOnRollbackJobIT {
 
@@ -60,6 +61,31 @@ class MigrateOnRollbackJobIT {
         assertTrue(HelmRender.template("migrateDatabaseJob.migrateOnRollback", "false").migrateJob().isEmpty());
         // Argo CD has no rollback hook; there the Airflow chart's own migrate Job runs on every sync anyway.
         assertTrue(HelmRender.template("migrateDatabaseJob.useHelmHooks", "false").migrateJob().isEmpty());
+    }
+
+    @Test
+    void shouldReserializeWithTheDeployedAirflowImageAfterEveryChangeOnlyWhenEnabled() {
+        assertTrue(HelmRender.template().reserializeJob().isEmpty());
+        assertTrue(HelmRender.template("migrateDatabaseJob.reserializeDags.enabled", "true",
+                "migrateDatabaseJob.useHelmHooks", "false").reserializeJob().isEmpty());
+        Rendered rendered = HelmRender.template("migrateDatabaseJob.reserializeDags.enabled", "true",
+                "migrateDatabaseJob.allowDowngrade", "true", "airflowVersion", "3.0.6");
+        ObjectNode job = rendered.reserializeJob().orElseThrow();
+        JsonNode container = job.path("spec").path("template").path("spec").path("containers").get(0);
+
+        assertEquals("prod-airflow-db-reconcile-reserialize-dags", job.path("metadata").path("name").asText());
+        assertEquals("apache/airflow:3.0.6", container.path("image").asText());
+        assertEquals(List.of("airflow", "dags", "reserialize"), texts(container.path("args")));
+        assertEquals("prod-airflow-metadata", container.path("env").get(0).path("valueFrom").path("secretKeyRef")
+                .path("name").asText());
+        Map<String, String> hook = Rendered.annotations(job);
+        assertEquals("post-upgrade,post-rollback", hook.get("helm.sh/hook"));
+        // After the rollback's migrate, before the restore Job brings the rest of the writers back.
+        int weight = Integer.parseInt(hook.get("helm.sh/hook-weight"));
+        assertTrue(weight > Integer.parseInt(Rendered.annotations(rendered.migrateJob().orElseThrow())
+                .get("helm.sh/hook-weight")), hook::toString);
+        assertTrue(weight < Integer.parseInt(Rendered.annotations(rendered.restoreJob().orElseThrow())
+                .get("helm.sh/hook-weight")), hook::toString);
     }
 
     private static String image(Rendered rendered) {

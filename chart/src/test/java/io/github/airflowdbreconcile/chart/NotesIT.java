@@ -30,6 +30,17 @@ class NotesIT {
     }
 
     @Test
+    void shouldShowThePreviewCommandWithTheRowLimit() throws Exception {
+        String preview = "airflow-db-reconcile plan --map revision-map.json --target-version 3.0.6 --db-url"
+                + " \"$AIRFLOW_DB_URL\"";
+        String notes = notes("airflowVersion=3.0.6");
+        assertTrue(notes.contains(preview + "\n"), notes);
+        String limited = notes("airflowVersion=3.0.6", "migrateDatabaseJob.maxRowsLost=5000");
+        assertTrue(limited.contains(preview + " --max-rows-lost 5000\n"), limited);
+        assertTrue(limited.contains("over 5000 rows the Job refuses, exit code 3"), limited);
+    }
+
+    @Test
     void shouldDescribeTheArgoCdForm() throws Exception {
         String notes = notes("migrateDatabaseJob.useHelmHooks=false");
 

@@ -42,6 +42,11 @@ record Rendered(List<ObjectNode> docs) {
         return findJob("-db-migrate");
     }
 
+    /** The Job that runs `airflow dags reserialize` after the release changed. */
+    Optional<ObjectNode> reserializeJob() {
+        return findJob("-reserialize-dags");
+    }
+
     private ObjectNode jobNamed(String suffix) {
         return findJob(suffix).orElseThrow(() -> new AssertionError("no Job *" + suffix + " rendered; got " + kinds()));
     }

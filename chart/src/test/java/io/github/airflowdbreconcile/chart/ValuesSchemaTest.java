@@ -45,6 +45,9 @@ class ValuesSchemaTest {
         return Stream.of(
                 Arguments.of("/migrateDatabaseJob/downgrade/currentVersionSource", "\"foo\"", "currentVersionSource"),
                 Arguments.of("/migrateDatabaseJob/allowDowngrade", "\"yes\"", "allowDowngrade"),
+                Arguments.of("/migrateDatabaseJob/maxRowsLost", "-1", "maxRowsLost"),
+                Arguments.of("/migrateDatabaseJob/maxRowsLost", "\"10k\"", "maxRowsLost"),
+                Arguments.of("/migrateDatabaseJob/timeouts/countSeconds", "-1", "countSeconds"),
                 Arguments.of("/migrateDatabaseJob/allowDowngrad", "true", "allowDowngrad"),
                 Arguments.of("/enabled", "true", "enabled"),
                 Arguments.of("/airflowVersion", "\"latest\"", "airflowVersion"),

@@ -12,8 +12,15 @@ import io.github.airflowdbreconcile.resolver.internal.Decider;
 import io.github.airflowdbreconcile.resolver.internal.PlanPrinter;
 import io.github.airflowdbreconcile.resolver.internal.PodVersionSource;
 import io.github.airflowdbreconcile.resolver.internal.Workloads;
+import io.github.airflowdbreconcile.resolver.api.Action;
+import io.github.airflowdbreconcile.resolver.api.DataLoss;
+import io.github.airflowdbreconcile.resolver.internal.DataLossCounter;
+import io.github.airflowdbreconcile.resolver.internal.DataLossScope;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Mixin;
@@ -64,12 +71,22 @@ abstract class DecideCommand extends MapCommand {
         return seconds("--exec-timeout", execTimeoutSeconds);
     }
 
+    @Option(names = "--max-rows-lost", paramLabel = "N",
+            description = "Refuse a downgrade (exit 3, before anything is written) that would delete more than N rows"
+                    + " of the tables it drops, counted on the database (default: no limit).")
+    Long maxRowsLost;
+
+    @Option(names = "--count-budget", paramLabel = "SECONDS", defaultValue = "10",
+            description = "How long counting what a downgrade deletes may take; past it, tables get the planner's"
+                    + " estimates (default: ${DEFAULT-VALUE}; 0: estimates only).")
+    long countBudgetSeconds;
+
     /**
-     * The current state: {@code given} (a what-if of plan, named in {@code whatIf}), else the database or the pods.
-     * More than one source is a usage error.
+     * The plan from the current state: {@code given} (a what-if of plan, named in {@code whatIf}), else the database
+     * or the pods. With a database, alembic_version and what a downgrade would delete are read in one read-only
+     * transaction. More than one source is a usage error.
      */
-    CurrentState readCurrent(RevisionMap map, Optional<Database> database, List<String> whatIf,
-                             Optional<CurrentState> given) {
+    Plan plan(RevisionMap map, Optional<Database> database, List<String> whatIf, Optional<CurrentState> given) {
         Source chosen = source != null ? source : Source.ALEMBIC_TABLE;
         List<String> sources = new ArrayList<>(whatIf);
         if (source != null && source != Source.ALEMBIC_TABLE) {
@@ -80,23 +97,103 @@ abstract class DecideCommand extends MapCommand {
         if (sources.size() > 1) {
             throw usage("give one current state, not " + String.join(" and ", sources));
         }
+        checkCountOptions();
         if (given.isPresent()) {
-            return given.get();
+            return withDataLoss(map, decide(map, given.get()));
         }
         if (chosen == Source.ALEMBIC_TABLE && database.isEmpty() && db.urlMissingOnFirstInstall()) {
-            return freshIfNothingDeployed();
+            return decide(map, freshIfNothingDeployed());
         }
-        if (chosen == Source.ALEMBIC_TABLE) {
-            return database.orElseThrow(() -> usage("no current state: give --db-url, --db-url-file or --db-url-env"
-                    + " (or --source running-pod-image|running-pod-exec with --release)")).readState();
+        if (chosen == Source.ALEMBIC_TABLE && database.isEmpty()) {
+            throw usage("no current state: give --db-url, --db-url-file or --db-url-env"
+                    + " (or --source running-pod-image|running-pod-exec with --release)");
         }
-        CurrentState running;
-        try (Cluster cluster = clusterOptions.connect()) {
-            PodVersionSource pods = new PodVersionSource(cluster, map, clusterOptions.podTimeout(), execTimeout(),
-                    log());
-            running = chosen == Source.RUNNING_POD_IMAGE ? pods.fromImage() : pods.fromExec();
+        Optional<CurrentState> running = Optional.empty();
+        if (chosen != Source.ALEMBIC_TABLE) {
+            try (Cluster cluster = clusterOptions.connect()) {
+                PodVersionSource pods = new PodVersionSource(cluster, map, clusterOptions.podTimeout(), execTimeout(),
+                        log());
+                running = Optional.of(chosen == Source.RUNNING_POD_IMAGE ? pods.fromImage() : pods.fromExec());
+            }
         }
-        return database.isEmpty() ? running : checked(running, database.get().readState());
+        if (database.isEmpty()) {
+            return withDataLoss(map, decide(map, running.orElseThrow()));
+        }
+        Database metadata = database.get();
+        Optional<CurrentState> fromPods = running;
+        return metadata.readOnly(connection -> planOn(map, metadata, connection, fromPods));
+    }
+
+    /**
+     * The plan from alembic_version (checked against the release the pods run, when they were asked) and, for a
+     * downgrade, what it deletes: the caller runs this in a read-only transaction.
+     */
+    Plan planOn(RevisionMap map, Database metadata, Connection connection, Optional<CurrentState> running)
+            throws SQLException {
+        CurrentState table = metadata.readState(connection);
+        Plan plan = decide(map, running.isEmpty() ? table : checked(running.get(), table));
+        if (plan.action() != Action.DOWNGRADE) {
+            return plan;
+        }
+        DataLoss loss = new DataLossCounter(metadata, countBudget(), log()).count(connection,
+                DataLossScope.of(map, plan));
+        for (DataLoss.TableNote blocking : loss.blocking()) {
+            if (blocking.rows() != null && blocking.rows() > 0) {
+                return plan.asRefusal("downgrade from " + plan.currentLabel() + " to " + plan.targetVersion()
+                        + " cannot handle the " + blocking.rows() + " rows of " + blocking.table() + ": "
+                        + blocking.why() + "; " + blocking.remedy(), ErrorCode.IMPOSSIBLE);
+            }
+        }
+        return plan.withDataLoss(loss);
+    }
+
+    /** A downgrade planned without a database: what it drops, not counted. */
+    private static Plan withDataLoss(RevisionMap map, Plan plan) {
+        return plan.action() != Action.DOWNGRADE ? plan : plan.withDataLoss(DataLossScope.of(map, plan).uncounted());
+    }
+
+    /**
+     * The --max-rows-lost gate: the refusal (exit 3) of a downgrade that would delete more rows, to throw before
+     * anything is written. Without counts (no database) the gate cannot hold, which is a usage error.
+     */
+    Optional<ReconcileException> rowsLostRefusal(Plan plan) {
+        if (maxRowsLost == null || plan.dataLoss() == null) {
+            return Optional.empty();
+        }
+        DataLoss loss = plan.dataLoss();
+        if (!loss.counted()) {
+            throw usage("--max-rows-lost needs the rows counted on the database: give --db-url, --db-url-file or"
+                    + " --db-url-env");
+        }
+        long lost = loss.rowsLost();
+        if (lost <= maxRowsLost) {
+            return Optional.empty();
+        }
+        String tables = String.join(", ", loss.tables().stream()
+                .filter(t -> t.rows() != null && t.rows() > 0)
+                .sorted(Comparator.comparing((DataLoss.TableRows t) -> t.rows()).reversed())
+                .map(t -> t.table() + " " + (t.estimated() ? "~" : "") + t.rows())
+                .toList());
+        String atLeast = loss.notAnalysed().isEmpty() ? "" : "at least ";
+        return Optional.of(new ReconcileException(ErrorCode.DOWNGRADE_NOT_ALLOWED, "downgrade from "
+                + plan.currentLabel() + " to " + plan.targetVersion() + " would delete " + atLeast + lost + " rows ("
+                + tables + "), more than --max-rows-lost " + maxRowsLost + ": raise migrateDatabaseJob.maxRowsLost"
+                + " (or --max-rows-lost) to " + lost + " or more, or remove those rows first"));
+    }
+
+    /** The counting options, checked before anything is read. */
+    private void checkCountOptions() {
+        if (maxRowsLost != null && maxRowsLost < 0) {
+            throw usage("--max-rows-lost " + maxRowsLost + ": give 0 or more");
+        }
+        countBudget();
+    }
+
+    Duration countBudget() {
+        if (countBudgetSeconds < 0) {
+            throw usage("--count-budget " + countBudgetSeconds + ": give 0 (estimates only) or more");
+        }
+        return Duration.ofSeconds(countBudgetSeconds);
     }
 
     /**

@@ -10,13 +10,13 @@ public final class ExitCodes {
     public static final int OK = 0;
     public static final int FAILURE = 1;
     public static final int USAGE = 2;
-    /** A downgrade is needed but --allow-downgrade was not given. */
+    /** A downgrade is needed but not allowed: no --allow-downgrade, or it would delete more than --max-rows-lost. */
     public static final int DOWNGRADE_NOT_ALLOWED = 3;
     /** The database's revision (or the running version) is unknown to the map, or Airflow's tables have none. */
     public static final int UNKNOWN_REVISION = 4;
     /**
-     * No safe move: below a floor, a running release without {@code airflow db downgrade}, diverged heads, several
-     * heads, or a target the map does not know.
+     * No safe move: below a floor, a running release without {@code airflow db downgrade}, a downgrade it would fail
+     * on with the rows the database holds, diverged heads, several heads, or a target the map does not know.
      */
     public static final int IMPOSSIBLE = 5;
     /** The database or a pod did not answer in time. */
@@ -48,11 +48,12 @@ public final class ExitCodes {
         list.put(Integer.toString(FAILURE), "failure (database, cluster, the downgrade command, I/O)");
         list.put(Integer.toString(USAGE), "usage: bad option, URL or version string");
         list.put(Integer.toString(DOWNGRADE_NOT_ALLOWED), "downgrade needed but not allowed (--allow-downgrade,"
-                + " migrateDatabaseJob.allowDowngrade=true)");
+                + " migrateDatabaseJob.allowDowngrade=true), or it would delete more rows than --max-rows-lost");
         list.put(Integer.toString(UNKNOWN_REVISION), "current revision or running version unknown to the map, or"
                 + " Airflow tables without a revision");
         list.put(Integer.toString(IMPOSSIBLE), "impossible: target below the floor, running release without"
-                + " `airflow db downgrade`, diverged or several heads, target version not in the map");
+                + " `airflow db downgrade` or failing on rows the database holds, diverged or several heads, target"
+                + " version not in the map");
         list.put(Integer.toString(TIMEOUT), "timed out waiting for the database, a pod or the command");
         list.put(Integer.toString(WRITERS_LEFT_STOPPED), "the downgrade may still run or stopped half-way: the writers"
                 + " stay at 0; finish by hand as the message says");

@@ -38,8 +38,14 @@ final class PlanCommand extends DecideCommand {
                         "--current-version"));
             }
         }
-        Plan plan = decide(map, readCurrent(map, db.database(log()), whatIf, given));
+        Plan plan = plan(map, db.database(log()), whatIf, given);
         print(plan);
-        return plan.refused() ? refused(plan) : ExitCodes.OK;
+        if (plan.refused()) {
+            return refused(plan);
+        }
+        rowsLostRefusal(plan).ifPresent(refusal -> {
+            throw refusal;
+        });
+        return ExitCodes.OK;
     }
 }

@@ -7,6 +7,7 @@ import io.github.airflowdbreconcile.resolver.api.Action;
 import io.github.airflowdbreconcile.resolver.api.CurrentState;
 import io.github.airflowdbreconcile.resolver.api.Plan;
 import io.github.airflowdbreconcile.resolver.internal.AdvisoryLock;
+import io.github.airflowdbreconcile.resolver.internal.DagReserializer;
 import io.github.airflowdbreconcile.resolver.internal.Cluster;
 import io.github.airflowdbreconcile.resolver.internal.Database;
 import io.github.airflowdbreconcile.resolver.internal.DatabaseUrl;
@@ -45,6 +46,11 @@ final class RunCommand extends DecideCommand {
                     + " (default: ${DEFAULT-VALUE} on the PATH).")
     String airflowBin;
 
+    @Option(names = "--reserialize-with", paramLabel = "PATH",
+            description = "After a downgrade that keeps serialized DAGs the target may not read, run `PATH dags"
+                    + " reserialize` with this airflow executable of the target release (its DAG bundles reachable).")
+    String reserializeWith;
+
     @Option(names = "--direct-db-url-env", paramLabel = "VAR",
             description = "An environment variable holding a URL of the metadata DB itself, for the reconcile lock and"
                     + " the checks of a downgrade, when the DB URL goes through PgBouncer (the official chart's"
@@ -56,7 +62,7 @@ final class RunCommand extends DecideCommand {
         RevisionMap map = map();
         target();
         Optional<Database> database = db.database(log());
-        Plan plan = decide(map, readCurrent(map, database, List.of(), Optional.empty()));
+        Plan plan = plan(map, database, List.of(), Optional.empty());
         if (plan.action() != Action.DOWNGRADE) {
             print(plan);
             if (plan.refused()) {
@@ -77,9 +83,16 @@ final class RunCommand extends DecideCommand {
                 + " result: give --db-url, --db-url-file or --db-url-env"));
         Database locking = direct(metadata);
         DirectSession.check(locking, metadata);
-        if (dryRun) {
+        Optional<ReconcileException> tooMuchLost = rowsLostRefusal(plan);
+        if (dryRun || tooMuchLost.isPresent()) {
             print(plan);
+            tooMuchLost.ifPresent(refusal -> {
+                throw refusal;
+            });
             withExecutor(map, metadata, executor -> executor.describe(plan));
+            if (reserializeWith != null && DagReserializer.needed(plan)) {
+                log().info("dry run: would then run " + String.join(" ", reserializer(metadata).command()));
+            }
             return ExitCodes.OK;
         }
         try (Connection connection = locking.connect();
@@ -89,6 +102,9 @@ final class RunCommand extends DecideCommand {
             if (locked.action() != Action.DOWNGRADE) {
                 return locked.refused() ? refused(locked) : ExitCodes.OK;
             }
+            rowsLostRefusal(locked).ifPresent(refusal -> {
+                throw refusal;
+            });
             log().info("downgrading from " + locked.currentLabel() + " to Airflow " + locked.targetVersion() + " ("
                     + locked.revisionsToUndo().size() + " revisions)");
             withExecutor(map, metadata, executor -> {
@@ -101,11 +117,18 @@ final class RunCommand extends DecideCommand {
             });
             log().info("done: the database is at Airflow " + locked.targetVersion() + "'s head "
                     + locked.targetRevision());
+            if (reserializeWith != null) {
+                reserializer(metadata).afterDowngrade(locked);
+            }
             return ExitCodes.OK;
         } catch (SQLException e) {
             throw new ReconcileException(ErrorCode.DATABASE, "database " + locking.url() + ": " + Database.oneLine(e),
                     e);
         }
+    }
+
+    private DagReserializer reserializer(Database metadata) {
+        return new DagReserializer(reserializeWith, metadata.url(), execTimeout(), log());
     }
 
     /** The database to lock and check: the one --direct-db-url-env names, else the metadata URL itself. */
@@ -121,11 +144,13 @@ final class RunCommand extends DecideCommand {
         return metadata.at(DatabaseUrl.parse(value));
     }
 
-    /** Another reconcile may have moved the schema while this one waited for the lock. */
+    /**
+     * Another reconcile may have moved the schema while this one waited for the lock, and writers may have added rows:
+     * the decision and what it deletes are read again, in one read-only transaction of the locked session.
+     */
     private Plan replanUnderLock(RevisionMap map, Database db, Connection connection, Plan plan) {
-        CurrentState now = db.readState(connection);
-        Plan again = decide(map, now);
-        if (!again.equals(plan)) {
+        Plan again = db.readOnly(connection, c -> planOn(map, db, c, Optional.empty()));
+        if (!again.withDataLoss(null).equals(plan.withDataLoss(null))) {
             log().info("the database changed while waiting for the lock; deciding again");
         }
         return again;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.airflowdbreconcile.map.api.RevisionMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ class ReconcileCliTest {
         List<String> fields = new ArrayList<>();
         plan.fieldNames().forEachRemaining(fields::add);
         assertEquals(List.of("action", "currentRevision", "currentVersions", "targetVersion", "targetRevision",
-                "revisionsToUndo", "floor", "reason"), fields);
+                "revisionsToUndo", "floor", "reason", "dataLoss", "unreadableAfterDowngrade"), fields);
         assertEquals("downgrade", plan.get("action").asText());
         assertEquals("r310", plan.get("currentRevision").asText());
         assertEquals("[\"3.1.0\",\"3.1.1\"]", plan.get("currentVersions").toString());
@@ -42,6 +43,35 @@ class ReconcileCliTest {
                 plan.get("revisionsToUndo").toString());
         assertEquals("squash", plan.get("floor").asText());
         assertTrue(plan.get("reason").isNull());
+        // Without a database what the downgrade drops is named, not counted.
+        assertEquals("{\"tables\":[{\"table\":\"dag_favorite\",\"rows\":null,\"estimated\":false},"
+                + "{\"table\":\"mysql_only_stats\",\"rows\":null,\"estimated\":false},"
+                + "{\"table\":\"hitl_detail\",\"rows\":null,\"estimated\":false}],"
+                + "\"columns\":[{\"table\":\"dag_run\",\"column\":\"triggering_user_name\",\"values\":null}],"
+                + "\"notAnalysed\":[\"r310a\"]}", plan.get("dataLoss").toString());
+        assertEquals("serialized_dag", plan.get("unreadableAfterDowngrade").get(0).get("table").asText());
+    }
+
+    @Test
+    void shouldSayWhatADowngradeDropsInAWhatIfTextPlan() {
+        CliRun run = CliRun.of("plan", "--map", map, "--current-revision", "r300", "--target-version", "2.10.5");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("data loss: will drop 2 tables and 1 columns, not counted without a database"
+                + " (0 revisions not analysed)\n  table  asset\n  table  asset_alias\n"
+                + "  column task_instance.dag_version_id\n"), run.out());
+    }
+
+    @Test
+    void shouldRefuseARowLimitWithoutADatabaseToCountOn() {
+        CliRun run = CliRun.of("plan", "--map", map, "--current-version", "3.1.0", "--target-version", "3.0.6",
+                "--max-rows-lost", "10");
+        assertEquals(ExitCodes.USAGE, run.exit(), run.err());
+        assertEquals("airflow-db-reconcile: --max-rows-lost needs the rows counted on the database: give --db-url,"
+                + " --db-url-file or --db-url-env", run.err().strip());
+        CliRun negative = CliRun.of("plan", "--map", map, "--current-version", "3.1.0", "--target-version", "3.0.6",
+                "--max-rows-lost", "-1");
+        assertEquals(ExitCodes.USAGE, negative.exit(), negative.err());
+        assertEquals("airflow-db-reconcile: --max-rows-lost -1: give 0 or more", negative.err().strip());
     }
 
     @Test
@@ -110,7 +140,7 @@ class ReconcileCliTest {
 
     @Test
     void shouldRefuseAMapWithoutAnyReleaseInOneLine() throws Exception {
-        Path empty = Files.writeString(dir.resolve("empty.json"), "{\"format\": 2, \"generator\": {\"name\":"
+        Path empty = Files.writeString(dir.resolve("empty.json"), "{\"format\": " + RevisionMap.FORMAT + ", \"generator\": {\"name\":"
                 + " \"mapgen\", \"version\": \"1\"}, \"sources\": [], \"versions\": {}, \"revisions\": {}}");
         CliRun run = CliRun.of("plan", "--map", empty.toString(), "--current-revision", "r306",
                 "--target-version", "3.0.6");

@@ -8,6 +8,8 @@ import io.github.airflowdbreconcile.map.api.Release;
 import io.github.airflowdbreconcile.map.api.Revision;
 import io.github.airflowdbreconcile.map.api.RevisionMap;
 import io.github.airflowdbreconcile.map.api.RevisionMapJson;
+import io.github.airflowdbreconcile.map.api.TableChanges;
+import io.github.airflowdbreconcile.map.api.TableColumn;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +20,11 @@ import java.util.Map;
  * r270a → r270 → r2103 (2.10.3 = 2.10.4 = 2.10.5), and a 2.11.0 branch r2110 that 3.x never got. 3.0.0 squashes
  * everything below 2.7 into {@code squash}, and r270a, 2.7.0's first migration, is rewritten to revise it; r300, r306,
  * then 3.1.0 adds r310a → r310 (3.1.1 adds nothing).
+ *
+ * <p>Effects, as mapgen reads them: undoing r310 drops table dag_favorite, column dag_run.triggering_user_name and
+ * table mysql_only_stats (which a PostgreSQL database lacks); undoing r310a drops table hitl_detail and its column
+ * hitl_detail.chosen_options, and its file runs raw SQL (not analysed); undoing r300 drops tables asset and
+ * asset_alias and column task_instance.dag_version_id.
  */
 public final class TestMaps {
     public static final String BASE = "base200";
@@ -51,10 +58,14 @@ public final class TestMaps {
         revisions.put(R2103, revision(List.of(R270), "2.10.3", "Add dag_priority_parsing_request"));
         revisions.put(R2110, revision(List.of(R2103), "2.11.0", "Add deadline table (2.11 only)"));
         revisions.put(SQUASH, revision(List.of(), "3.0.0", "Squashed migrations up to 2.6.2"));
-        revisions.put(R300, revision(List.of(R2103), "3.0.0", "Add asset tables"));
+        revisions.put(R300, revision(List.of(R2103), "3.0.0", "Add asset tables", drops(List.of("asset", "asset_alias"),
+                List.of(new TableColumn("task_instance", "dag_version_id")), null)));
         revisions.put(R306, revision(List.of(R300), "3.0.6", "Fix task_instance index"));
-        revisions.put(R310A, revision(List.of(R306), "3.1.0", "Add hitl_detail table"));
-        revisions.put(R310, revision(List.of(R310A), "3.1.0", "Add dag_favorite table"));
+        revisions.put(R310A, revision(List.of(R306), "3.1.0", "Add hitl_detail table", drops(List.of("hitl_detail"),
+                List.of(new TableColumn("hitl_detail", "chosen_options")), "op.execute with raw SQL")));
+        revisions.put(R310, revision(List.of(R310A), "3.1.0", "Add dag_favorite table",
+                drops(List.of("dag_favorite", "mysql_only_stats"),
+                        List.of(new TableColumn("dag_run", "triggering_user_name")), null)));
         Map<AirflowVersion, Release> versions = new LinkedHashMap<>();
         versions.put(v("2.0.0"), new Release(BASE, BASE, 1));
         versions.put(v("2.2.5"), new Release(R225, BASE, 2));
@@ -79,7 +90,17 @@ public final class TestMaps {
     }
 
     private static Revision revision(List<String> parents, String introduced, String description) {
+        return revision(parents, introduced, description, Effects.NONE);
+    }
+
+    private static Revision revision(List<String> parents, String introduced, String description, Effects effects) {
         return new Revision(parents, List.of(), v(introduced), introduced, description,
-                "x_" + description.replace(' ', '_').toLowerCase() + ".py", Effects.NONE);
+                "x_" + description.replace(' ', '_').toLowerCase() + ".py", effects);
+    }
+
+    /** A migration whose upgrade creates what its downgrade drops. */
+    private static Effects drops(List<String> tables, List<TableColumn> columns, String notAnalysed) {
+        TableChanges changes = new TableChanges(tables, columns);
+        return new Effects(changes, changes, notAnalysed);
     }
 }

@@ -18,15 +18,29 @@ import java.util.List;
  * @param floor           the base of the runner's files: the lowest schema it can downgrade to
  * @param reason          why a plan refuses, null otherwise
  * @param refusal         the error code of a refusal (it picks the exit code), null otherwise
+ * @param dataLoss        what a downgrade deletes (and keeps unreadable), null for other actions
  */
 public record Plan(Action action, String currentRevision, List<String> currentHeads,
                    List<AirflowVersion> currentVersions,
                    AirflowVersion targetVersion, String targetRevision, List<UndoStep> revisionsToUndo,
-                   AirflowVersion runner, String floor, String reason, ErrorCode refusal) {
+                   AirflowVersion runner, String floor, String reason, ErrorCode refusal,
+                   DataLoss dataLoss) {
     public Plan {
         currentHeads = List.copyOf(currentHeads);
         currentVersions = List.copyOf(currentVersions);
         revisionsToUndo = List.copyOf(revisionsToUndo);
+    }
+
+    /** The same decision with what it deletes. */
+    public Plan withDataLoss(DataLoss loss) {
+        return new Plan(action, currentRevision, currentHeads, currentVersions, targetVersion, targetRevision,
+                revisionsToUndo, runner, floor, reason, refusal, loss);
+    }
+
+    /** The same plan refused: nothing to undo, nothing deleted. */
+    public Plan asRefusal(String why, ErrorCode code) {
+        return new Plan(Action.REFUSE, currentRevision, currentHeads, currentVersions, targetVersion, targetRevision,
+                List.of(), runner, floor, why, code, null);
     }
 
     public boolean refused() {

@@ -8,6 +8,7 @@ import java.sql.Driver;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +61,50 @@ public final class Database {
         return timeout;
     }
 
+    /** Airflow's schema as --db-schema gives it, null for the connection's search path (MySQL: its database). */
+    String schema() {
+        return schema;
+    }
+
+    /** What a {@link ReadOnlyWork} reads in one transaction. */
+    @FunctionalInterface
+    public interface ReadOnlyWork<T> {
+        T read(Connection connection) throws SQLException;
+    }
+
+    /** Connects (waiting), runs {@code work} in one read-only transaction, disconnects. */
+    public <T> T readOnly(ReadOnlyWork<T> work) {
+        try (Connection connection = connect()) {
+            return readOnly(connection, work);
+        } catch (SQLException e) {
+            throw new ReconcileException(ErrorCode.DATABASE, "reading " + url + " failed: " + oneLine(e), e);
+        }
+    }
+
+    /**
+     * Runs {@code work} on an open connection in one read-only transaction with one snapshot (repeatable read), so
+     * that what alembic_version holds and what a downgrade would delete are read at the same moment; rolls it back
+     * and leaves the session as it was (a session lock it holds stays).
+     */
+    public <T> T readOnly(Connection connection, ReadOnlyWork<T> work) {
+        try {
+            int isolation = connection.getTransactionIsolation();
+            connection.setReadOnly(true);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            connection.setAutoCommit(false);
+            try {
+                return work.read(connection);
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(true);
+                connection.setReadOnly(false);
+                connection.setTransactionIsolation(isolation);
+            }
+        } catch (SQLException e) {
+            throw new ReconcileException(ErrorCode.DATABASE, "reading " + url + " failed: " + oneLine(e), e);
+        }
+    }
+
     /** A connection, once the database answers; TIMEOUT when it does not within the timeout. */
     public Connection connect() {
         Driver driver = driver();
@@ -76,6 +121,10 @@ public final class Database {
                 // On unless the URL says keepalives=0 (or tcpKeepAlive=false), as libpq has it: the lock's session
                 // idles for as long as the downgrade runs.
                 properties.setProperty("tcpKeepAlive", "true");
+                // No server-side named statements (unless the URL asks): through PgBouncer's transaction pooling a
+                // server connection outlives its client, and once plans read in a transaction, pgjdbc's named
+                // statements (S_1, ...) made a later client fail with "prepared statement S_1 already exists".
+                properties.setProperty("prepareThreshold", "0");
             } else {
                 properties.setProperty("connectTimeout", Long.toString(seconds * 1000));
             }
@@ -131,12 +180,21 @@ public final class Database {
     /** The version_num values; none when the table is missing. */
     private List<String> alembicRows(Connection connection) throws SQLException {
         String table = schema == null ? "alembic_version" : quoted(connection, schema) + ".alembic_version";
+        // In a transaction (a read-only plan), PostgreSQL aborts it on the missing table: the savepoint keeps it.
+        Savepoint savepoint = connection.getAutoCommit() ? null : connection.setSavepoint();
         try {
-            return column(connection, "SELECT version_num FROM " + table + " ORDER BY 1").stream()
+            List<String> rows = column(connection, "SELECT version_num FROM " + table + " ORDER BY 1").stream()
                     .map(value -> value == null ? "" : value.strip())
                     .toList();
+            if (savepoint != null) {
+                connection.releaseSavepoint(savepoint);
+            }
+            return rows;
         } catch (SQLException e) {
             if (isMissingTable(e)) {
+                if (savepoint != null) {
+                    connection.rollback(savepoint);
+                }
                 return List.of();
             }
             throw e;
@@ -182,7 +240,7 @@ public final class Database {
     }
 
     /** An identifier as written, case and all, the way SQLAlchemy names a schema it had to quote. */
-    private static String quoted(Connection connection, String identifier) throws SQLException {
+    static String quoted(Connection connection, String identifier) throws SQLException {
         String quote = connection.getMetaData().getIdentifierQuoteString().strip();
         return quote + identifier.replace(quote, quote + quote) + quote;
     }

@@ -32,7 +32,7 @@ public final class Decider {
                     targetRelease.map(Release::head).orElse(null), List.of(), null, null,
                     "alembic_version holds several heads (" + current.describeRows()
                             + "): the database is branched; merge or repair it by hand before deploying " + target,
-                    ErrorCode.IMPOSSIBLE);
+                    ErrorCode.IMPOSSIBLE, null);
         }
         if (targetRelease.isEmpty()) {
             return refuse(current.revision(), versionsWithHead(current.revision()), target, null, null, null,
@@ -165,14 +165,14 @@ public final class Decider {
                              AirflowVersion target, String targetHead, List<UndoStep> undo, AirflowVersion runner,
                              String floor) {
         return new Plan(action, revision, headsOf(revision), currentVersions, target, targetHead, undo, runner, floor,
-                null, null);
+                null, null, null);
     }
 
     private static Plan refuse(String revision, List<AirflowVersion> currentVersions, AirflowVersion target,
                                String targetHead, AirflowVersion runner, String floor, ErrorCode code,
                                String reason) {
         return new Plan(Action.REFUSE, revision, headsOf(revision), currentVersions, target, targetHead, List.of(),
-                runner, floor, reason, code);
+                runner, floor, reason, code, null);
     }
 
     private static List<String> headsOf(String revision) {

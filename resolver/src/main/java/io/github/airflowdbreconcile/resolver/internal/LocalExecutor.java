@@ -36,7 +36,17 @@ public final class LocalExecutor implements Executor {
 
     @Override
     public void downgrade(Plan plan, Supplier<CurrentState> schema) {
-        List<String> command = Executor.downgradeCommand(airflow, plan);
+        run(Executor.downgradeCommand(airflow, plan), url, timeout, log,
+                "pass the airflow executable of the running release with --airflow-bin");
+        Executor.verify(plan, schema.get());
+    }
+
+    /**
+     * Runs a local airflow command against the database of {@code url}, its output masked into the log; fails when it
+     * cannot start (saying {@code whatToDo}), exits non-zero, or outlives {@code timeout} (then it is killed).
+     */
+    static void run(List<String> command, DatabaseUrl url, Duration timeout, Log log, String whatToDo) {
+        String airflow = command.get(0);
         log.info("running " + String.join(" ", command));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         // Airflow reads its DB from this variable; one set by the caller wins, like in the pod.
@@ -46,10 +56,9 @@ public final class LocalExecutor implements Executor {
             process = builder.start();
         } catch (IOException e) {
             throw new ReconcileException(ErrorCode.EXECUTION_FAILED, "cannot run " + airflow + ": "
-                    + Database.oneLine(e) + ": pass the airflow executable of the running release with --airflow-bin",
-                    e);
+                    + Database.oneLine(e) + ": " + whatToDo, e);
         }
-        Thread pump = new Thread(() -> copyLines(process), "airflow-output");
+        Thread pump = new Thread(() -> copyLines(process, url, log), "airflow-output");
         pump.setDaemon(true);
         pump.start();
         int exit;
@@ -71,10 +80,9 @@ public final class LocalExecutor implements Executor {
             throw new ReconcileException(ErrorCode.EXECUTION_FAILED, String.join(" ", command) + " exited " + exit
                     + ": see its output above");
         }
-        Executor.verify(plan, schema.get());
     }
 
-    private void copyLines(Process process) {
+    private static void copyLines(Process process, DatabaseUrl url, Log log) {
         MaskingOutputStream masked = new MaskingOutputStream(log.stream(), url.password());
         try (InputStream in = process.getInputStream()) {
             in.transferTo(masked);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.airflowdbreconcile.map.api.AirflowVersion;
 import io.github.airflowdbreconcile.resolver.api.CurrentState;
+import io.github.airflowdbreconcile.resolver.api.DataLoss;
 import io.github.airflowdbreconcile.resolver.api.Plan;
 import io.github.airflowdbreconcile.resolver.api.UndoStep;
 import java.io.UncheckedIOException;
@@ -30,6 +31,28 @@ public final class PlanPrinter {
         }
         node.put("floor", plan.floor());
         node.put("reason", plan.reason());
+        DataLoss loss = plan.dataLoss();
+        if (loss == null) {
+            node.putNull("dataLoss");
+        } else {
+            ObjectNode lossNode = node.putObject("dataLoss");
+            ArrayNode tables = lossNode.putArray("tables");
+            for (DataLoss.TableRows table : loss.tables()) {
+                tables.addObject().put("table", table.table()).put("rows", table.rows())
+                        .put("estimated", table.estimated());
+            }
+            ArrayNode columns = lossNode.putArray("columns");
+            for (DataLoss.ColumnValues column : loss.columns()) {
+                columns.addObject().put("table", column.table()).put("column", column.column())
+                        .put("values", column.values());
+            }
+            loss.notAnalysed().forEach(lossNode.putArray("notAnalysed")::add);
+        }
+        ArrayNode unreadable = node.putArray("unreadableAfterDowngrade");
+        for (DataLoss.TableNote kept : loss == null ? List.<DataLoss.TableNote>of() : loss.unreadable()) {
+            unreadable.addObject().put("table", kept.table()).put("rows", kept.rows())
+                    .put("estimated", kept.estimated()).put("why", kept.why()).put("remedy", kept.remedy());
+        }
         return write(node);
     }
 
@@ -52,7 +75,51 @@ public final class PlanPrinter {
                         .append(step.description() == null ? "" : step.description()).append('\n');
             }
         }
+        if (plan.dataLoss() != null) {
+            dataLoss(text, plan.dataLoss());
+        }
         return text.toString();
+    }
+
+    /** The summary line, then each table and column, what is absent, and what the older release may not read. */
+    private static void dataLoss(StringBuilder text, DataLoss loss) {
+        String notAnalysed = "(" + loss.notAnalysed().size() + " revisions not analysed)";
+        if (loss.counted()) {
+            line(text, "data loss", "will delete " + loss.rowsLost() + " rows in " + loss.tables().size()
+                    + " tables and values in " + loss.columns().size() + " columns " + notAnalysed);
+        } else {
+            line(text, "data loss", "will drop " + loss.tables().size() + " tables and " + loss.columns().size()
+                    + " columns, not counted without a database " + notAnalysed);
+        }
+        for (DataLoss.TableRows table : loss.tables()) {
+            String rows = table.rows() == null ? ""
+                    : table.estimated() ? "~" + table.rows() + " rows (estimate: counting ran past --count-budget)"
+                    : table.rows() + " rows";
+            text.append(String.format("  table  %-40s %s", table.table(), rows).stripTrailing()).append('\n');
+        }
+        for (DataLoss.ColumnValues column : loss.columns()) {
+            String values = column.values() != null ? column.values() + " values"
+                    : loss.counted() ? "not counted (past --count-budget)" : "";
+            text.append(String.format("  column %-40s %s", column.table() + "." + column.column(), values)
+                    .stripTrailing()).append('\n');
+        }
+        if (!loss.absent().isEmpty()) {
+            text.append("  absent from this database: ").append(String.join(", ", loss.absent())).append('\n');
+        }
+        if (!loss.notAnalysed().isEmpty()) {
+            text.append("  not analysed, so the loss is at least the above: ")
+                    .append(String.join(", ", loss.notAnalysed())).append('\n');
+        }
+        for (DataLoss.TableNote blocking : loss.blocking()) {
+            line(text, "warning", (blocking.rows() == null ? "if " + blocking.table() + " holds rows, "
+                    : blocking.rows() + " rows of " + blocking.table() + ": ") + blocking.why() + "; "
+                    + blocking.remedy());
+        }
+        for (DataLoss.TableNote kept : loss.unreadable()) {
+            line(text, "warning", "the downgrade keeps " + (kept.rows() == null ? "the rows" : (kept.estimated() ? "~"
+                    : "") + kept.rows() + " rows") + " of " + kept.table() + ": " + kept.why() + "; "
+                    + kept.remedy());
+        }
     }
 
     /** The current schema; what alembic_version holds is printed quoted and cleaned, like everywhere else. */
