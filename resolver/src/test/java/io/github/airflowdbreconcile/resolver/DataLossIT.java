@@ -158,7 +158,7 @@ class DataLossIT {
         Path target = FakeAirflow.script(dir, "echo \"$@ $AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\" > " + args);
         CliRun run = runLocal(downgradingAirflow(), "--reserialize-with", target.toString());
         assertEquals(0, run.exit(), run.err());
-        assertEquals("dags reserialize " + pg.sqlAlchemyUrl().replace("+psycopg2", ""),
+        assertEquals("dags reserialize " + pg.sqlAlchemyUrl(),
                 Files.readString(args).strip());
         assertEquals(TestMaps.R306, pg.revision());
     }
@@ -229,7 +229,7 @@ class DataLossIT {
 
     /** A running release's airflow whose downgrade moves alembic_version to the target. */
     private Path downgradingAirflow() throws Exception {
-        return FakeAirflow.script(dir, "psql \"$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\" -q -c"
+        return FakeAirflow.script(dir, FakeAirflow.PSQL + " -q -c"
                 + " \"UPDATE alembic_version SET version_num='$4'\"");
     }
 

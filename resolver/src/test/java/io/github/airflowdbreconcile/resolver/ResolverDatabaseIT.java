@@ -17,12 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The command line against a real PostgreSQL: every alembic_version state, and run with a local airflow. */
 class ResolverDatabaseIT {
-    /**
-     * psql on the URL the resolver hands Airflow: it keeps the DBAPI driver (postgresql+psycopg2://), which libpq
-     * does not take.
-     */
-    private static final String PSQL =
-            "psql \"$(echo \"$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\" | sed 's/+psycopg2//')\"";
+    private static final String PSQL = FakeAirflow.PSQL;
     /** What a dropped connection does to the reconcile lock: the server ends its session, and the lock with it. */
     private static final String TERMINATE_LOCK_SESSION = PSQL + " -q -A -t -c"
             + " \"SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'\"";

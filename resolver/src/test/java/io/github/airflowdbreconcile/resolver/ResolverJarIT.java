@@ -164,7 +164,7 @@ class ResolverJarIT {
         Path airflow = FakeAirflow.script(dir, "echo \"$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\" > " + seen + "\n"
                 + "psql \"$DIRECT\" -Atc \"SELECT application_name FROM pg_locks JOIN pg_stat_activity USING (pid)"
                 + " WHERE locktype = 'advisory' AND granted\" >> " + seen + "\n"
-                + "psql \"$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\" -q -c \"UPDATE alembic_version SET version_num='$4'\"");
+                + FakeAirflow.PSQL + " -q -c \"UPDATE alembic_version SET version_num='$4'\"");
         String direct = "postgresql://" + PostgresServer.USER + ":" + PostgresServer.PASSWORD + "@127.0.0.1:"
                 + pg.port() + "/" + PostgresServer.DATABASE + "?application_name=direct";
         Result result = java(Map.of("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", pgbouncer.url(), "DIRECT", direct),
@@ -199,7 +199,7 @@ class ResolverJarIT {
         pg.sql("CREATE SCHEMA meta", "CREATE TABLE meta.alembic_version (version_num VARCHAR(32) NOT NULL)",
                 "INSERT INTO meta.alembic_version VALUES ('" + TestMaps.R310 + "')");
         try {
-            Path airflow = FakeAirflow.script(dir, "psql \"$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\" -q -c"
+            Path airflow = FakeAirflow.script(dir, FakeAirflow.PSQL + " -q -c"
                     + " \"UPDATE meta.alembic_version SET version_num='$4'\"");
             String direct = "postgresql://" + PostgresServer.USER + ":" + PostgresServer.PASSWORD + "@127.0.0.1:"
                     + pg.port() + "/" + PostgresServer.DATABASE;
