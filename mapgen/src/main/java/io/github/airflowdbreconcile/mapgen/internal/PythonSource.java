@@ -3,6 +3,7 @@ package io.github.airflowdbreconcile.mapgen.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntUnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,8 +39,26 @@ final class PythonSource {
     /** Blanks {@code #} comments: a commented-out {@code op.drop_table(...)} does nothing. */
     private static String blankComments(String code) {
         StringBuilder out = new StringBuilder(code);
+        outsideStrings(code, 0, i -> {
+            if (code.charAt(i) != '#') {
+                return i;
+            }
+            int end = code.indexOf('\n', i);
+            end = end < 0 ? code.length() : end;
+            blank(out, i, end);
+            return end;
+        });
+        return out.toString();
+    }
+
+    /**
+     * Calls {@code visit} with every offset from {@code from} on that is outside a single-line string literal; it
+     * returns the offset it has read up to (its argument, usually), or -1 to stop there. Returns where it stopped,
+     * or the code's end.
+     */
+    private static int outsideStrings(String code, int from, IntUnaryOperator visit) {
         char quote = 0;
-        for (int i = 0; i < code.length(); i++) {
+        for (int i = from; i < code.length(); i++) {
             char c = code.charAt(i);
             if (quote != 0) {
                 if (c == '\\') {
@@ -49,14 +68,15 @@ final class PythonSource {
                 }
             } else if (c == '"' || c == '\'') {
                 quote = c;
-            } else if (c == '#') {
-                int end = code.indexOf('\n', i);
-                end = end < 0 ? code.length() : end;
-                blank(out, i, end);
-                i = end;
+            } else {
+                int next = visit.applyAsInt(i);
+                if (next < 0) {
+                    return i;
+                }
+                i = next;
             }
         }
-        return out.toString();
+        return code.length();
     }
 
     private static void blank(StringBuilder out, int start, int end) {
@@ -69,55 +89,40 @@ final class PythonSource {
 
     /** Offset of the bracket closing the one at {@code open}, skipping strings; the code's end when unbalanced. */
     int closing(int open) {
-        int depth = 0;
-        char quote = 0;
-        for (int i = open; i < code.length(); i++) {
+        int[] depth = {0};
+        return outsideStrings(code, open, i -> {
             char c = code.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == quote || c == '\n') {
-                    quote = 0;
-                }
-            } else if (c == '"' || c == '\'') {
-                quote = c;
-            } else if (c == '(' || c == '[' || c == '{') {
-                depth++;
-            } else if ((c == ')' || c == ']' || c == '}') && --depth == 0) {
-                return i;
+            if (c == '(' || c == '[' || c == '{') {
+                depth[0]++;
+            } else if ((c == ')' || c == ']' || c == '}') && --depth[0] == 0) {
+                return -1;
             }
-        }
-        return code.length();
+            return i;
+        });
     }
 
     /** The arguments of the call whose opening parenthesis is at {@code open}, as spans of the code. */
     List<Span> arguments(int open) {
         int close = closing(open);
         List<Span> args = new ArrayList<>();
-        int start = open + 1;
-        int depth = 0;
-        char quote = 0;
-        for (int i = open + 1; i < close; i++) {
+        int[] start = {open + 1};
+        int[] depth = {0};
+        outsideStrings(code, open + 1, i -> {
             char c = code.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == quote || c == '\n') {
-                    quote = 0;
-                }
-            } else if (c == '"' || c == '\'') {
-                quote = c;
+            if (i >= close) {
+                return -1;
             } else if (c == '(' || c == '[' || c == '{') {
-                depth++;
+                depth[0]++;
             } else if (c == ')' || c == ']' || c == '}') {
-                depth--;
-            } else if (c == ',' && depth == 0) {
-                args.add(new Span(start, i));
-                start = i + 1;
+                depth[0]--;
+            } else if (c == ',' && depth[0] == 0) {
+                args.add(new Span(start[0], i));
+                start[0] = i + 1;
             }
-        }
-        if (!text.substring(start, close).isBlank()) {
-            args.add(new Span(start, close));
+            return i;
+        });
+        if (!text.substring(start[0], close).isBlank()) {
+            args.add(new Span(start[0], close));
         }
         return args;
     }
