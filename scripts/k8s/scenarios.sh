@@ -516,12 +516,13 @@ expect_drift() {
 
 set_revision() { psql_db "$SERVE" -c "UPDATE alembic_version SET version_num = '$1'"; }
 
-# airflow_cli VERSION ARGS...: the release's real CLI against the scenario's database.
+# airflow_cli VERSION ARGS...: the release's real CLI against the scenario's database (over the socket: the server's
+# TCP rules admit only the pod network).
 airflow_cli() {
   local version=$1; shift
   echo "+ airflow $version: $*"
   env AIRFLOW_HOME="$SDIR/home-$version" AIRFLOW__CORE__LOAD_EXAMPLES=False \
-    AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="$(PG_HOST=$NODE_IP sqlalchemy_url "$SERVE")" \
+    AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="postgresql+psycopg2://$PG_USER:$PG_PASSWORD@/$SERVE?host=$PG_SOCKET_DIR&port=$PG_PORT" \
     timeout 900 "$(airflow_bin "$version")" "$@"
 }
 
@@ -545,7 +546,7 @@ for p in json.load(sys.stdin)["pods"]:
 }
 
 scenario_10() {
-  need_venv 3.1.8
+  [[ -x $(airflow_bin 3.1.8) ]] || fail "no Airflow 3.1.8 venv ($(airflow_bin 3.1.8)): the setup's venv step failed"
   createdb_from "$SERVE"
   # A user that can only read, given SELECT on every table Airflow's user creates in the database from now on.
   psql_db "$SERVE" <<SQL
@@ -575,10 +576,10 @@ SQL
   [[ $(kubectl get pods -n "$SERVE" -l app.kubernetes.io/component=version-source -o json \
       | python3 -c 'import json,sys; print(sum(1 for p in json.load(sys.stdin)["items"] for v in p["spec"].get("volumes", []) if "projected" in v))') == 0 ]] \
     || fail "the service's pod mounts a ServiceAccount token"
-  if PGPASSWORD=$READER_PASSWORD "$PG_BIN/psql" -X -q -h "$NODE_IP" -p "$PG_PORT" -U "$READER" -d "$SERVE" \
-      -c "UPDATE alembic_version SET version_num = version_num" >/dev/null 2>&1; then
-    fail "the reader could write: it is not read-only"
-  fi
+  "$PG_BIN/psql" -X -q -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U "$READER" -d "$SERVE" \
+    -c "UPDATE alembic_version SET version_num = version_num" >"$SDIR/reader-write.log" 2>&1 \
+    && fail "the service's user could write to alembic_version: it is not read-only"
+  expect_log "$SDIR/reader-write.log" "permission denied for table alembic_version" "the service's user writing"
 
   expect_drift 0 equal "3.1.8 deployed, the schema at its head"
   grep -q "^airflow_db_reconcile_deployed_info{version=\"3.1.8\",revision=\"$(map_head 3.1.8)\"} 1" "$SDIR/metrics" \
