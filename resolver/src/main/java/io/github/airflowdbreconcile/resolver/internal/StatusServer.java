@@ -107,12 +107,7 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private Reply metrics() {
-        SchemaStatus current = null;
-        try {
-            current = read();
-        } catch (ReconcileException e) {
-            // Reported as airflow_db_reconcile_database_up 0.
-        }
+        SchemaStatus current = readOrNull();
         StringBuilder text = new StringBuilder();
         gauge(text, "airflow_db_reconcile_database_up", "Whether the last read of alembic_version succeeded.", "",
                 current == null ? 0 : 1);
@@ -126,8 +121,7 @@ public final class StatusServer implements AutoCloseable {
             gauge(text, "airflow_db_reconcile_map_info", "The newest Airflow release the revision map knows.",
                     "{version=\"" + escape(current.mapVersion().toString()) + "\"}", 1);
         }
-        SchemaStatus read = current;
-        deployed.ifPresent(release -> drift(text, release, read));
+        deployed.ifPresent(release -> drift(text, release, current));
         counter(text, "airflow_db_reconcile_status_reads_total", "Reads of alembic_version.", reads.get());
         counter(text, "airflow_db_reconcile_status_read_failures_total", "Reads of alembic_version that failed.",
                 failures.get());
@@ -154,6 +148,15 @@ public final class StatusServer implements AutoCloseable {
         for (SchemaDrift state : SchemaDrift.values()) {
             sample(text, "airflow_db_reconcile_schema_drift_state", "{state=\"" + state.label() + "\"}",
                     state == drift ? 1 : 0);
+        }
+    }
+
+    /** Null when the database did not answer: reported as airflow_db_reconcile_database_up 0. */
+    private SchemaStatus readOrNull() {
+        try {
+            return read();
+        } catch (ReconcileException e) {
+            return null;
         }
     }
 
