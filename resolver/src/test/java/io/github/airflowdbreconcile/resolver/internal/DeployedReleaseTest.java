@@ -48,7 +48,7 @@ class DeployedReleaseTest {
         assertEquals(SchemaDrift.BEHIND, drift(TestMaps.R2103, "3.0.6"), "across the major version");
         assertEquals(SchemaDrift.BEHIND, drift(TestMaps.R310A, "3.1.1"), "half-way into 3.1.0's migrations");
         assertEquals(SchemaDrift.BEHIND, drift(TestMaps.R262, "3.0.6"),
-                "below the floor of 3.x: 2.10.3's files take it to a head 3.0.6's graph has");
+                "below the floor of 3.x: 2.7.0's files take it to a head 3.0.6's graph has");
         assertEquals(SchemaDrift.BEHIND, drift(CurrentState.fresh("test"), "3.0.6"), "nothing migrated yet");
     }
 
