@@ -39,6 +39,29 @@
 {{- printf "%s-map" (include "airflow-db-reconcile.fullname" . | trunc 59 | trimSuffix "-") }}
 {{- end }}
 
+{{/* The version-source service (Deployment, Service, ServiceMonitor, PrometheusRule). */}}
+{{- define "airflow-db-reconcile.serveName" -}}
+{{- printf "%s-serve" (include "airflow-db-reconcile.fullname" . | trunc 57 | trimSuffix "-") }}
+{{- end }}
+
+{{/*
+The service's own copy of the revision map: the hooks' ConfigMap is a hook, deleted once the hooks succeeded, while
+the service needs a map for as long as the release exists.
+*/}}
+{{- define "airflow-db-reconcile.serveMapName" -}}
+{{- printf "%s-serve-map" (include "airflow-db-reconcile.fullname" . | trunc 53 | trimSuffix "-") }}
+{{- end }}
+
+{{/* Fails rendering when the cluster does not serve a Prometheus Operator kind the values ask for. */}}
+{{- define "airflow-db-reconcile.requireMonitoringApi" -}}
+{{- $root := index . 0 }}
+{{- $kind := index . 1 }}
+{{- $value := index . 2 }}
+{{- if not ($root.Capabilities.APIVersions.Has (printf "monitoring.coreos.com/v1/%s" $kind)) }}
+{{- fail (printf "%s=true needs the Prometheus Operator's %s (monitoring.coreos.com/v1), which this cluster does not serve: install the operator's CRDs first (with `helm template`, pass --api-versions monitoring.coreos.com/v1/%s), or set %s=false" $value $kind $kind $value) }}
+{{- end }}
+{{- end }}
+
 {{- define "airflow-db-reconcile.chart" -}}
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
@@ -49,12 +72,28 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
 {{- define "airflow-db-reconcile.labels" -}}
-helm.sh/chart: {{ include "airflow-db-reconcile.chart" . }}
+{{- include "airflow-db-reconcile.componentLabels" (list . "db-reconcile") }}
+{{- end }}
+
+{{/* The version-source service's objects; its own component, so that its selector never matches a Job's pod. */}}
+{{- define "airflow-db-reconcile.serveLabels" -}}
+{{- include "airflow-db-reconcile.componentLabels" (list . "version-source") }}
+{{- end }}
+
+{{- define "airflow-db-reconcile.serveSelectorLabels" -}}
 {{ include "airflow-db-reconcile.selectorLabels" . }}
-app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
-app.kubernetes.io/component: db-reconcile
+app.kubernetes.io/component: version-source
+{{- end }}
+
+{{/* (list root component) */}}
+{{- define "airflow-db-reconcile.componentLabels" -}}
+{{- $root := index . 0 -}}
+helm.sh/chart: {{ include "airflow-db-reconcile.chart" $root }}
+{{ include "airflow-db-reconcile.selectorLabels" $root }}
+app.kubernetes.io/version: {{ $root.Chart.AppVersion | quote }}
+app.kubernetes.io/component: {{ index . 1 }}
 app.kubernetes.io/part-of: airflow
-app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/managed-by: {{ $root.Release.Service }}
 {{- end }}
 
 {{/* The Airflow release the job works on: its pods carry release=<this>. */}}

@@ -13,11 +13,12 @@ declare -A SCENARIO_NAMES=(
   [7]="RBAC for real: without any one Role rule the downgrade stops on a named 403, writers and DB untouched; with all it runs"
   [8]="faults: the hook killed mid-downgrade then the upgrade again converges; helm --atomic rollbacks"
   [9]="Argo CD form (useHelmHooks=false) applied in Argo CD's order: 3.1.8 -> 3.0.6 as in scenario 3"
+  [10]="version-source service (serve.enabled, a read-only DB user): /metrics through the Service say drift 0; moving the schema under it flips the gauge"
 )
 # Scenarios that continue the release another one left: scenario -> the one before it.
 declare -A SCENARIO_AFTER=([2]=1 [3]=2 [4]=3 [5]=4)
 # The namespace (= release = database) each scenario works in; removed once no later scenario continues it.
-declare -A SCENARIO_NAMESPACE=([1]=hist [2]=hist [3]=hist [4]=hist [5]=hist [6]=major [7]=rbac [8]=faults [9]=argo)
+declare -A SCENARIO_NAMESPACE=([1]=hist [2]=hist [3]=hist [4]=hist [5]=hist [6]=major [7]=rbac [8]=faults [9]=argo [10]=serve)
 HISTORY=hist   # release, namespace and database of scenarios 1-5
 
 measure() { echo "MEASURE $*"; }
@@ -485,4 +486,122 @@ scenario_8() {
   DB=$FAULTS expect_head 3.0.6
   expect_serving "$FAULTS" 3.0.6
   expect_writers "$FAULTS" "$before" "after the refused atomic upgrade"
+}
+
+# --- scenario 10: the version-source service -----------------------------------------------------------------------
+
+SERVE=serve
+READER=serve_reader
+READER_PASSWORD='r3ader-s3cret'
+
+# serve_metrics: /metrics of the version-source service through its Service (the API server's service proxy).
+serve_metrics() {
+  kubectl get --raw "/api/v1/namespaces/$SERVE/services/$SERVE-airflow-db-reconcile-serve:http/proxy/metrics"
+}
+
+sample_value() { # sample_value SERIES FILE: the value of that exact series (name and labels), empty when absent
+  awk -v series="$1" '$1 == series {print $2}' "$2"
+}
+
+# expect_drift VALUE STATE WHY: a scrape says airflow_db_reconcile_schema_drift VALUE (empty: absent) and STATE.
+expect_drift() {
+  serve_metrics >"$SDIR/metrics" || fail "$3: no /metrics through the Service"
+  local drift state
+  drift=$(sample_value airflow_db_reconcile_schema_drift "$SDIR/metrics")
+  state=$(sample_value "airflow_db_reconcile_schema_drift_state{state=\"$2\"}" "$SDIR/metrics")
+  [[ $drift == "$1" && $state == 1 ]] \
+    || fail "$3: drift '${drift:-absent}', state $2 = '${state:-absent}', not ${1:-absent}: $(grep -v '^#' "$SDIR/metrics" | paste -sd ' ')"
+  echo "$3: airflow_db_reconcile_schema_drift ${drift:-absent} ($2); $(grep '^airflow_db_reconcile_schema_info' "$SDIR/metrics")"
+}
+
+set_revision() { psql_db "$SERVE" -c "UPDATE alembic_version SET version_num = '$1'"; }
+
+# airflow_cli VERSION ARGS...: the release's real CLI against the scenario's database (over the socket: the server's
+# TCP rules admit only the pod network).
+airflow_cli() {
+  local version=$1; shift
+  echo "+ airflow $version: $*"
+  env AIRFLOW_HOME="$SDIR/home-$version" AIRFLOW__CORE__LOAD_EXAMPLES=False \
+    AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="postgresql+psycopg2://$PG_USER:$PG_PASSWORD@/$SERVE?host=$PG_SOCKET_DIR&port=$PG_PORT" \
+    timeout 900 "$(airflow_bin "$version")" "$@"
+}
+
+# Idle use of the service's container (the kubelet's summary, no metrics-server) and /metrics latency from the node.
+measure_serve() {
+  local pod ip
+  pod=$(kubectl get pods -n "$SERVE" -l app.kubernetes.io/component=version-source -o jsonpath='{.items[0].metadata.name}')
+  ip=$(kubectl get pod -n "$SERVE" "$pod" -o jsonpath='{.status.podIP}')
+  kubectl get --raw "/api/v1/nodes/$NODE_NAME/proxy/stats/summary" | python3 -c '
+import json, sys
+pod = sys.argv[1]
+for p in json.load(sys.stdin)["pods"]:
+    if p["podRef"]["name"] == pod:
+        c = p["containers"][0]
+        print("MEASURE serve at idle: working set %.1f MiB, CPU %.1f millicores" % (
+            c["memory"]["workingSetBytes"] / 2**20, c["cpu"]["usageNanoCores"] / 1e6))' "$pod"
+  local times
+  times=$(for _ in $(seq 20); do curl -s -o /dev/null -w '%{time_total}\n' "http://$ip:8080/metrics"; done | sort -n)
+  measure "serve /metrics from the node, 20 scrapes: median $(sed -n 10p <<<"$times") s, max $(tail -n 1 <<<"$times") s"
+  measure "serve restarts: $(kubectl get pod -n "$SERVE" "$pod" -o jsonpath='{.status.containerStatuses[0].restartCount}')"
+}
+
+scenario_10() {
+  [[ -x $(airflow_bin 3.1.8) ]] || fail "no Airflow 3.1.8 venv ($(airflow_bin 3.1.8)): the setup's venv step failed"
+  createdb_from "$SERVE"
+  # A user that can only read, given SELECT on every table Airflow's user creates in the database from now on.
+  psql_db "$SERVE" <<SQL
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$READER') THEN
+    CREATE ROLE $READER LOGIN PASSWORD '$READER_PASSWORD';
+  END IF;
+END \$\$;
+GRANT CONNECT ON DATABASE $SERVE TO $READER;
+ALTER DEFAULT PRIVILEGES FOR ROLE $PG_USER IN SCHEMA public GRANT SELECT ON TABLES TO $READER;
+SQL
+  kubectl create namespace "$SERVE" >/dev/null
+  kubectl create secret generic serve-reader -n "$SERVE" \
+    --from-literal=connection="postgresql://$READER:$READER_PASSWORD@$NODE_IP:$PG_PORT/$SERVE" >/dev/null
+  helm_run install install "$SERVE" "$(umbrella)" -n "$SERVE" -f "$(values "$SERVE" false)" \
+    --set global.airflowVersion=3.1.8 --set airflow-db-reconcile.serve.enabled=true \
+    --set airflow-db-reconcile.serve.metadataSecret.name=serve-reader --timeout 10m \
+    || fail "helm install with serve.enabled exited non-zero"
+  expect_serving "$SERVE" 3.1.8
+  local deployment=deployment/$SERVE-airflow-db-reconcile-serve
+  kubectl rollout status -n "$SERVE" "$deployment" --timeout=180s >/dev/null \
+    || fail "the service did not become ready: $(kubectl get pods -n "$SERVE" -l app.kubernetes.io/component=version-source --no-headers | paste -sd ';')"
+  kubectl logs -n "$SERVE" "$deployment" >"$SDIR/serve.log" 2>&1
+  cat "$SDIR/serve.log"
+  expect_log "$SDIR/serve.log" "serving the schema of postgresql://$READER:***@" "the service's log (the read-only user, masked)"
+  ! grep -qF "$READER_PASSWORD" "$SDIR/serve.log" || fail "the service's log shows the reader's password"
+  [[ $(kubectl get pods -n "$SERVE" -l app.kubernetes.io/component=version-source -o json \
+      | python3 -c 'import json,sys; print(sum(1 for p in json.load(sys.stdin)["items"] for v in p["spec"].get("volumes", []) if "projected" in v))') == 0 ]] \
+    || fail "the service's pod mounts a ServiceAccount token"
+  "$PG_BIN/psql" -X -q -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U "$READER" -d "$SERVE" \
+    -c "UPDATE alembic_version SET version_num = version_num" >"$SDIR/reader-write.log" 2>&1 \
+    && fail "the service's user could write to alembic_version: it is not read-only"
+  expect_log "$SDIR/reader-write.log" "permission denied for table alembic_version" "the service's user writing"
+
+  expect_drift 0 equal "3.1.8 deployed, the schema at its head"
+  grep -q "^airflow_db_reconcile_deployed_info{version=\"3.1.8\",revision=\"$(map_head 3.1.8)\"} 1" "$SDIR/metrics" \
+    || fail "deployed_info does not name 3.1.8 and its head"
+  sleep 20
+  measure_serve
+
+  # The writers stop, as for any schema change, so that the downgrade's DDL does not wait for their locks.
+  kubectl scale deployment -n "$SERVE" -l "release=$SERVE,tier=airflow" --replicas=0 >/dev/null
+  kubectl wait pods -n "$SERVE" -l "release=$SERVE,tier=airflow" --for=delete --timeout=300s >/dev/null 2>&1 || true
+  airflow_cli 3.1.8 db downgrade --to-revision "$(map_head 3.0.6)" --yes >"$SDIR/downgrade.log" 2>&1 \
+    || fail "airflow db downgrade to 3.0.6 exited non-zero: $(tail -n 3 "$SDIR/downgrade.log" | paste -sd ' ')"
+  DB=$SERVE expect_head 3.0.6
+  expect_drift -1 behind "a real downgrade to 3.0.6 under 3.1.8"
+  airflow_cli 3.1.8 db migrate >"$SDIR/migrate.log" 2>&1 \
+    || fail "airflow db migrate back to 3.1.8 exited non-zero: $(tail -n 3 "$SDIR/migrate.log" | paste -sd ' ')"
+  expect_drift 0 equal "migrated back to 3.1.8"
+  local newest; newest=$(python3 "$REPO/scripts/e2e/e2e_json.py" newest "$MAP")
+  set_revision "$(map_head "$newest")"
+  expect_drift 1 ahead "alembic_version set to $newest's head"
+  set_revision 0123456789ab
+  expect_drift "" unknown "alembic_version set to a revision the map lacks"
+  set_revision "$(map_head 3.1.8)"
+  expect_drift 0 equal "restored to 3.1.8's head"
 }

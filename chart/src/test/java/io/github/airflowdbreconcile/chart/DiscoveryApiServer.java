@@ -52,8 +52,10 @@ final class DiscoveryApiServer implements AutoCloseable {
             case "/version" -> "{\"major\": \"1\", \"minor\": \"33\", \"gitVersion\": \"v1.33.0\"}";
             case "/api" -> "{\"kind\": \"APIVersions\", \"versions\": [\"v1\"]}";
             case "/apis" -> "{\"kind\": \"APIGroupList\", \"apiVersion\": \"v1\", \"groups\": ["
-                    + group("batch") + ", " + group("rbac.authorization.k8s.io") + "]}";
-            case "/api/v1" -> resources("v1", "configmaps:ConfigMap", "serviceaccounts:ServiceAccount");
+                    + group("apps") + ", " + group("batch") + ", " + group("rbac.authorization.k8s.io") + "]}";
+            case "/api/v1" -> resources("v1", "configmaps:ConfigMap", "serviceaccounts:ServiceAccount",
+                    "services:Service");
+            case "/apis/apps/v1" -> resources("apps/v1", "deployments:Deployment");
             case "/apis/batch/v1" -> resources("batch/v1", "jobs:Job");
             case "/apis/rbac.authorization.k8s.io/v1" ->
                     resources("rbac.authorization.k8s.io/v1", "roles:Role", "rolebindings:RoleBinding");

@@ -37,6 +37,11 @@ final class HelmRender {
         return parse(helm(Mode.INSTALL, List.of(), values).outOrFail());
     }
 
+    /** Renders as for a cluster that also serves these APIs (group/version/kind), as --api-versions tells Helm. */
+    static Rendered templateWithApis(List<String> apiVersions, String... keysAndValues) {
+        return parse(helm(Mode.INSTALL, List.of(), pairs(keysAndValues), apiVersions).outOrFail());
+    }
+
     /** Renders as {@code helm upgrade} would: {@code .Release.IsUpgrade} true, {@code .Release.IsInstall} false. */
     static Rendered templateUpgrade(String... keysAndValues) {
         return parse(helm(Mode.UPGRADE, List.of(), pairs(keysAndValues)).outOrFail());
@@ -79,6 +84,11 @@ final class HelmRender {
     private enum Mode { INSTALL, UPGRADE, AS_SHIPPED }
 
     private static HelmBinary.Result helm(Mode mode, List<Path> valuesFiles, Map<String, String> values) {
+        return helm(mode, valuesFiles, values, List.of());
+    }
+
+    private static HelmBinary.Result helm(Mode mode, List<Path> valuesFiles, Map<String, String> values,
+                                          List<String> apiVersions) {
         List<String> args = new ArrayList<>(List.of("template", RELEASE, ChartFiles.chartDir().toString(),
                 "--namespace", NAMESPACE));
         if (mode != Mode.AS_SHIPPED) {
@@ -89,6 +99,7 @@ final class HelmRender {
         }
         valuesFiles.forEach(file -> args.addAll(List.of("--values", file.toString())));
         values.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
+        apiVersions.forEach(api -> args.addAll(List.of("--api-versions", api)));
         return HelmBinary.run(args);
     }
 

@@ -58,6 +58,18 @@ class NotesIT {
                 notes);
     }
 
+    @Test
+    void shouldSayHowToReadTheDriftWhenTheServiceRuns() throws Exception {
+        assertFalse(notes().contains("version-source service"));
+
+        String notes = notes("serve.enabled=true");
+
+        assertTrue(notes.contains("The version-source service prod-airflow-db-reconcile-serve reports the schema against"
+                + " Airflow " + HelmRender.AIRFLOW_VERSION), notes);
+        assertTrue(notes.contains("kubectl get --raw /api/v1/namespaces/airflow/services/"
+                + "prod-airflow-db-reconcile-serve:http/proxy/metrics"), notes);
+    }
+
     /** The NOTES section of `helm install --dry-run` with these --set values. */
     private static String notes(String... sets) throws Exception {
         try (DiscoveryApiServer cluster = new DiscoveryApiServer()) {

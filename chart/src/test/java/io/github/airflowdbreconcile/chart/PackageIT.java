@@ -46,6 +46,11 @@ class PackageIT {
                 "airflow-db-reconcile/templates/restore-job.yaml",
                 "airflow-db-reconcile/templates/role.yaml",
                 "airflow-db-reconcile/templates/rolebinding.yaml",
+                "airflow-db-reconcile/templates/serve-configmap.yaml",
+                "airflow-db-reconcile/templates/serve-deployment.yaml",
+                "airflow-db-reconcile/templates/serve-prometheusrule.yaml",
+                "airflow-db-reconcile/templates/serve-service.yaml",
+                "airflow-db-reconcile/templates/serve-servicemonitor.yaml",
                 "airflow-db-reconcile/templates/serviceaccount.yaml",
                 "airflow-db-reconcile/values.schema.json",
                 "airflow-db-reconcile/values.yaml"), entries);

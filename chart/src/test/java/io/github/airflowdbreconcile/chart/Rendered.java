@@ -81,6 +81,13 @@ record Rendered(List<ObjectNode> docs) {
         return i < 0 || i + 1 >= args.size() ? Optional.empty() : Optional.of(args.get(i + 1));
     }
 
+    /** The one object of this kind and name. */
+    ObjectNode named(String kind, String name) {
+        return docs.stream().filter(d -> kind.equals(d.path("kind").asText()))
+                .filter(d -> name.equals(d.path("metadata").path("name").asText())).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " " + name + " rendered; got " + kinds()));
+    }
+
     static Map<String, String> annotations(JsonNode doc) {
         Map<String, String> annotations = new TreeMap<>();
         doc.path("metadata").path("annotations").fields()

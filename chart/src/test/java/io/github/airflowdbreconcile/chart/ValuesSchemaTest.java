@@ -61,7 +61,14 @@ class ValuesSchemaTest {
                 Arguments.of("/migrateDatabaseJob/securityContexts/container",
                         "{\"readOnlyRootFileSystem\": true}", "readOnlyRootFileSystem"),
                 Arguments.of("/migrateDatabaseJob/downgrade/resources", "{\"limit\": {\"cpu\": 1}}", "limit"),
-                Arguments.of("/migrateDatabaseJob/tolerations", "[{\"efect\": \"NoSchedule\"}]", "efect"));
+                Arguments.of("/migrateDatabaseJob/tolerations", "[{\"efect\": \"NoSchedule\"}]", "efect"),
+                Arguments.of("/serve/enabled", "\"yes\"", "enabled"),
+                Arguments.of("/serve/service/port", "0", "port"),
+                Arguments.of("/serve/serviceMonitor/interval", "\"30 seconds\"", "interval"),
+                Arguments.of("/serve/metadataSecret/name", "\"Reader_Secret\"", "name"),
+                Arguments.of("/serve/securityContexts/container", "{\"readOnlyRootFileSystem\": true}",
+                        "readOnlyRootFileSystem"),
+                Arguments.of("/serve/resources", "{\"limit\": {\"memory\": \"1Gi\"}}", "limit"));
     }
 
     @ParameterizedTest(name = "{0} = {1}")

@@ -1,14 +1,17 @@
 package io.github.airflowdbreconcile.resolver;
 
+import io.github.airflowdbreconcile.map.api.AirflowVersion;
 import io.github.airflowdbreconcile.map.api.ErrorCode;
 import io.github.airflowdbreconcile.map.api.ReconcileException;
 import io.github.airflowdbreconcile.map.api.RevisionMap;
 import io.github.airflowdbreconcile.resolver.internal.Database;
+import io.github.airflowdbreconcile.resolver.internal.DeployedRelease;
 import io.github.airflowdbreconcile.resolver.internal.StatusReader;
 import io.github.airflowdbreconcile.resolver.internal.StatusServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,6 +27,11 @@ final class ServeCommand extends MapCommand {
     @Mixin
     DatabaseOptions db;
 
+    @Option(names = "--deployed-version", paramLabel = "V",
+            description = "The Airflow version deployed (the chart passes its airflowVersion): /metrics then says"
+                    + " whether the schema is at its head (airflow_db_reconcile_schema_drift).")
+    String deployedVersion;
+
     @Option(names = "--port", paramLabel = "P", defaultValue = "8080",
             description = "The port to listen on (default: ${DEFAULT-VALUE}).")
     int port;
@@ -35,15 +43,18 @@ final class ServeCommand extends MapCommand {
     @Override
     int execute() {
         RevisionMap map = map();
+        Optional<DeployedRelease> deployed = Optional.ofNullable(deployedVersion)
+                .map(version -> DeployedRelease.of(map, AirflowVersion.parse(version.strip())));
         Database database = db.required(READ_TIMEOUT.compareTo(db.timeout()) < 0 ? READ_TIMEOUT : db.timeout(),
                 log());
         StatusReader reader = new StatusReader(map);
         CountDownLatch stopped = new CountDownLatch(1);
         try (StatusServer server = StatusServer.start(new InetSocketAddress(bind, port),
-                () -> reader.describe(database.readState()))) {
+                () -> reader.describe(database.readState()), deployed)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "serve-stop"));
             log().info("serving the schema of " + database.url() + " on " + bind + ":" + server.port()
-                    + " (map up to Airflow " + map.newestVersion() + ")");
+                    + " (map up to Airflow " + map.newestVersion() + ")"
+                    + deployed.map(release -> ", deployed Airflow " + release.version()).orElse(""));
             stopped.await();
         } catch (IOException e) {
             throw new ReconcileException(ErrorCode.IO, "cannot listen on " + bind + ":" + port + ": " + e.getMessage()

@@ -104,6 +104,15 @@ class ReconcileCliTest {
     }
 
     @Test
+    void shouldRefuseToServeADeployedVersionTheMapDoesNotKnowInOneLineBeforeListening() {
+        CliRun run = CliRun.of("serve", "--map", map, "--deployed-version", "3.9.0", "--db-url",
+                "postgresql://airflow:s3cret@127.0.0.1:1/airflow", "--port", "0");
+        assertEquals(ExitCodes.IMPOSSIBLE, run.exit());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertTrue(run.err().contains("deployed Airflow 3.9.0 is not in the revision map"), run.err());
+    }
+
+    @Test
     void shouldExitFiveInOneLineWhenTheRunningReleaseHasNoDowngradeCommand() {
         CliRun run = CliRun.of("plan", "--map", map, "--current-version", "2.2.5", "--target-version", "2.0.0",
                 "--output", "json");

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.github.airflowdbreconcile.map.api.ReconcileException;
+import io.github.airflowdbreconcile.resolver.api.SchemaDrift;
 import io.github.airflowdbreconcile.resolver.api.SchemaStatus;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,30 +19,35 @@ import java.util.function.Supplier;
 
 /**
  * The version-source service: {@code GET /v1/status} (the schema in the map's terms), {@code /healthz} and
- * {@code /metrics} (Prometheus text). Each status read asks the database, so the answer is never stale.
+ * {@code /metrics} (Prometheus text). Each status read asks the database, so the answer is never stale. Given the
+ * release deployed, the metrics also say whether the schema is at its head (the drift gauge).
  */
 public final class StatusServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService threads;
     private final Supplier<SchemaStatus> status;
+    private final Optional<DeployedRelease> deployed;
     private final AtomicLong reads = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
 
-    private StatusServer(HttpServer server, ExecutorService threads, Supplier<SchemaStatus> status) {
+    private StatusServer(HttpServer server, ExecutorService threads, Supplier<SchemaStatus> status,
+                         Optional<DeployedRelease> deployed) {
         this.server = server;
         this.threads = threads;
         this.status = status;
+        this.deployed = deployed;
     }
 
     /** Starts serving on {@code address}; port 0 picks a free one. */
-    public static StatusServer start(InetSocketAddress address, Supplier<SchemaStatus> status) throws IOException {
+    public static StatusServer start(InetSocketAddress address, Supplier<SchemaStatus> status,
+                                     Optional<DeployedRelease> deployed) throws IOException {
         HttpServer http = HttpServer.create(address, 0);
         ExecutorService threads = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "status-server");
             thread.setDaemon(true);
             return thread;
         });
-        StatusServer server = new StatusServer(http, threads, status);
+        StatusServer server = new StatusServer(http, threads, status, deployed);
         http.createContext("/v1/status", exchange -> server.handle(exchange, server::status));
         http.createContext("/healthz", exchange -> server.handle(exchange, () -> new Reply(200, "text/plain", "ok\n")));
         http.createContext("/metrics", exchange -> server.handle(exchange, server::metrics));
@@ -100,12 +107,7 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private Reply metrics() {
-        SchemaStatus current = null;
-        try {
-            current = read();
-        } catch (ReconcileException e) {
-            // Reported as airflow_db_reconcile_database_up 0.
-        }
+        SchemaStatus current = readOrNull();
         StringBuilder text = new StringBuilder();
         gauge(text, "airflow_db_reconcile_database_up", "Whether the last read of alembic_version succeeded.", "",
                 current == null ? 0 : 1);
@@ -119,10 +121,43 @@ public final class StatusServer implements AutoCloseable {
             gauge(text, "airflow_db_reconcile_map_info", "The newest Airflow release the revision map knows.",
                     "{version=\"" + escape(current.mapVersion().toString()) + "\"}", 1);
         }
+        deployed.ifPresent(release -> drift(text, release, current));
         counter(text, "airflow_db_reconcile_status_reads_total", "Reads of alembic_version.", reads.get());
         counter(text, "airflow_db_reconcile_status_read_failures_total", "Reads of alembic_version that failed.",
                 failures.get());
         return new Reply(200, "text/plain; version=0.0.4", text.toString());
+    }
+
+    /** The deployed release always; the drift only when the schema was read (else database_up says why not). */
+    private static void drift(StringBuilder text, DeployedRelease release, SchemaStatus current) {
+        gauge(text, "airflow_db_reconcile_deployed_info", "The Airflow release deployed (--deployed-version) and the"
+                + " head its image expects.", "{version=\"" + escape(release.version().toString()) + "\",revision=\""
+                + escape(release.head()) + "\"}", 1);
+        if (current == null) {
+            return;
+        }
+        SchemaDrift drift = release.driftOf(current);
+        if (drift.gauge() != null) {
+            gauge(text, "airflow_db_reconcile_schema_drift", "The schema against the deployed release's head: 1 ahead"
+                    + " (a newer release migrated it), 0 equal, -1 behind (not migrated yet, or fresh); absent when"
+                    + " unknown.", "", drift.gauge());
+        }
+        header(text, "gauge", "airflow_db_reconcile_schema_drift_state", "1 for the schema's drift against the"
+                + " deployed release: ahead, equal, behind, or unknown (a revision the map lacks, diverged branches,"
+                + " several heads, Airflow's tables without a revision).");
+        for (SchemaDrift state : SchemaDrift.values()) {
+            sample(text, "airflow_db_reconcile_schema_drift_state", "{state=\"" + state.label() + "\"}",
+                    state == drift ? 1 : 0);
+        }
+    }
+
+    /** Null when the database did not answer: reported as airflow_db_reconcile_database_up 0. */
+    private SchemaStatus readOrNull() {
+        try {
+            return read();
+        } catch (ReconcileException e) {
+            return null;
+        }
     }
 
     private SchemaStatus read() {
@@ -144,9 +179,17 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private static void metric(StringBuilder text, String type, String name, String help, String labels, long value) {
+        header(text, type, name, help);
+        sample(text, name, labels, value);
+    }
+
+    private static void header(StringBuilder text, String type, String name, String help) {
         text.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(' ').append(type).append('\n')
-                .append(name).append(labels).append(' ').append(value).append('\n');
+                .append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    private static void sample(StringBuilder text, String name, String labels, long value) {
+        text.append(name).append(labels).append(' ').append(value).append('\n');
     }
 
     private static String escape(String value) {
