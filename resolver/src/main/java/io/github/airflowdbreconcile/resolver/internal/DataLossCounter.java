@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.Savepoint;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,8 +38,23 @@ public final class DataLossCounter {
     }
 
     public DataLoss count(Connection connection, DataLossScope scope) throws SQLException {
+        boolean oracleMySql = oracleMySql(connection);
+        if (oracleMySql) {
+            // MySQL 8 serves TABLE_ROWS from a cache up to a day old (0 for a table it has not looked at since): the
+            // estimates must be the storage engine's now. MariaDB has no such cache (nor the variable).
+            execute(connection, "SET SESSION information_schema_stats_expiry = 0");
+        }
+        try {
+            return count(connection, scope, new Budget(budget, oracleMySql));
+        } finally {
+            if (oracleMySql) {
+                execute(connection, "SET SESSION information_schema_stats_expiry = DEFAULT");
+            }
+        }
+    }
+
+    private DataLoss count(Connection connection, DataLossScope scope, Budget clock) throws SQLException {
         Map<String, String> schemaOf = tablesFound(connection);
-        Budget clock = new Budget(budget);
         List<String> absent = new ArrayList<>();
         List<DataLoss.TableRows> tables = new ArrayList<>();
         for (String table : scope.tables()) {
@@ -157,6 +173,21 @@ public final class DataLossCounter {
         }
     }
 
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    /**
+     * Oracle's MySQL rather than MariaDB (or PostgreSQL): MariaDB Connector/J bounds a statement on MariaDB with the
+     * server's max_statement_time, but on MySQL with a client-side timer that opens a second connection to send KILL
+     * QUERY, which a full server (max_connections) refuses, leaving the count unbounded.
+     */
+    private boolean oracleMySql(Connection connection) throws SQLException {
+        return !postgres() && !connection.getMetaData().getDatabaseProductVersion().contains("MariaDB");
+    }
+
     private static String qualified(Connection connection, String schema, String table) throws SQLException {
         return Database.quoted(connection, schema) + "." + Database.quoted(connection, table);
     }
@@ -168,10 +199,12 @@ public final class DataLossCounter {
     /** The time left for counting; once a count runs past it, nothing more is counted. */
     private static final class Budget {
         private final long deadline;
+        private final boolean oracleMySql;
         private boolean spent;
 
-        Budget(Duration budget) {
+        Budget(Duration budget, boolean oracleMySql) {
             deadline = System.nanoTime() + budget.toNanos();
+            this.oracleMySql = oracleMySql;
         }
 
         /** The count, or null when the budget is spent or ran out while counting. */
@@ -183,9 +216,15 @@ public final class DataLossCounter {
             }
             // A timed-out statement aborts a PostgreSQL transaction: the savepoint keeps it usable for the estimates.
             Savepoint savepoint = connection.setSavepoint();
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                statement.setQueryTimeout((int) Math.max(1, Duration.ofNanos(left).toSeconds()
-                        + (left % 1_000_000_000L == 0 ? 0 : 1)));
+            // MySQL's own bound, in milliseconds, for a SELECT (its max_execution_time); PostgreSQL's statement
+            // cancel and MariaDB's max_statement_time (which the driver sets) take whole seconds.
+            String bounded = oracleMySql ? sql.replaceFirst("^SELECT ", "SELECT /*+ MAX_EXECUTION_TIME("
+                    + Math.max(1, Duration.ofNanos(left).toMillis()) + ") */ ") : sql;
+            try (PreparedStatement statement = connection.prepareStatement(bounded)) {
+                if (!oracleMySql) {
+                    statement.setQueryTimeout((int) Math.max(1, Duration.ofNanos(left).toSeconds()
+                            + (left % 1_000_000_000L == 0 ? 0 : 1)));
+                }
                 long count;
                 try (ResultSet rs = statement.executeQuery()) {
                     rs.next();
@@ -203,7 +242,10 @@ public final class DataLossCounter {
             }
         }
 
-        /** PostgreSQL's query_canceled, MySQL's and MariaDB's interrupted or timed-out statement. */
+        /**
+         * PostgreSQL's query_canceled; MySQL's max_execution_time (3024), MariaDB's max_statement_time (1969), and
+         * either's interrupted statement (1317).
+         */
         private static boolean timedOut(SQLException e) {
             return e instanceof SQLTimeoutException || "57014".equals(e.getSQLState()) || e.getErrorCode() == 1317
                     || e.getErrorCode() == 3024 || e.getErrorCode() == 1969;
