@@ -38,14 +38,14 @@ public final class DataLossCounter {
     }
 
     public DataLoss count(Connection connection, DataLossScope scope) throws SQLException {
-        boolean oracleMySql = oracleMySql(connection);
+        boolean oracleMySql = database.oracleMySql(connection);
         if (oracleMySql) {
-            // MySQL 8 serves TABLE_ROWS from a cache up to a day old (0 for a table it has not looked at since): the
-            // estimates must be the storage engine's now. MariaDB has no such cache (nor the variable).
+            // MySQL 8 serves TABLE_ROWS from a cache up to a day old (0 all day for a table first looked at while
+            // empty): the estimates must be the storage engine's now. MariaDB has no such cache (nor the variable).
             execute(connection, "SET SESSION information_schema_stats_expiry = 0");
         }
         try {
-            return count(connection, scope, new Budget(budget, oracleMySql));
+            return count(connection, scope, new Budget(budget));
         } finally {
             if (oracleMySql) {
                 execute(connection, "SET SESSION information_schema_stats_expiry = DEFAULT");
@@ -179,15 +179,6 @@ public final class DataLossCounter {
         }
     }
 
-    /**
-     * Oracle's MySQL rather than MariaDB (or PostgreSQL): MariaDB Connector/J bounds a statement on MariaDB with the
-     * server's max_statement_time, but on MySQL with a client-side timer that opens a second connection to send KILL
-     * QUERY, which a full server (max_connections) refuses, leaving the count unbounded.
-     */
-    private boolean oracleMySql(Connection connection) throws SQLException {
-        return !postgres() && !connection.getMetaData().getDatabaseProductVersion().contains("MariaDB");
-    }
-
     private static String qualified(Connection connection, String schema, String table) throws SQLException {
         return Database.quoted(connection, schema) + "." + Database.quoted(connection, table);
     }
@@ -197,14 +188,12 @@ public final class DataLossCounter {
     }
 
     /** The time left for counting; once a count runs past it, nothing more is counted. */
-    private static final class Budget {
+    private final class Budget {
         private final long deadline;
-        private final boolean oracleMySql;
         private boolean spent;
 
-        Budget(Duration budget, boolean oracleMySql) {
+        Budget(Duration budget) {
             deadline = System.nanoTime() + budget.toNanos();
-            this.oracleMySql = oracleMySql;
         }
 
         /** The count, or null when the budget is spent or ran out while counting. */
@@ -216,15 +205,7 @@ public final class DataLossCounter {
             }
             // A timed-out statement aborts a PostgreSQL transaction: the savepoint keeps it usable for the estimates.
             Savepoint savepoint = connection.setSavepoint();
-            // MySQL's own bound, in milliseconds, for a SELECT (its max_execution_time); PostgreSQL's statement
-            // cancel and MariaDB's max_statement_time (which the driver sets) take whole seconds.
-            String bounded = oracleMySql ? sql.replaceFirst("^SELECT ", "SELECT /*+ MAX_EXECUTION_TIME("
-                    + Math.max(1, Duration.ofNanos(left).toMillis()) + ") */ ") : sql;
-            try (PreparedStatement statement = connection.prepareStatement(bounded)) {
-                if (!oracleMySql) {
-                    statement.setQueryTimeout((int) Math.max(1, Duration.ofNanos(left).toSeconds()
-                            + (left % 1_000_000_000L == 0 ? 0 : 1)));
-                }
+            try (PreparedStatement statement = database.prepareBounded(connection, sql, Duration.ofNanos(left))) {
                 long count;
                 try (ResultSet rs = statement.executeQuery()) {
                     rs.next();
