@@ -15,6 +15,9 @@ interface AirflowDatabase {
     /** The URL Airflow and the chart's secret give for that database. */
     String sqlAlchemyUrl();
 
+    /** A shell command that runs {@code sql} as the airflow user, for a fake airflow that stands in for the real one. */
+    String clientCommand(String sql);
+
     /** Runs statements as the airflow user in its database. */
     default void sql(String... statements) {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {

@@ -24,6 +24,8 @@ public final class MariaDbServer implements AirflowDatabase, BeforeAllCallback, 
     public static final String DATABASE = "airflow";
     /** A second database on the same server, which the user may use too. */
     public static final String OTHER_DATABASE = "other";
+    /** A third database, whose name must be quoted in SQL (the hyphen), as an operator's may be. */
+    public static final String QUOTED_DATABASE = "air-flow";
     private static final Path SERVER = Path.of("/usr/sbin/mariadbd");
 
     private Path dir;
@@ -62,8 +64,10 @@ public final class MariaDbServer implements AirflowDatabase, BeforeAllCallback, 
         root("CREATE USER '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "'",
                 "CREATE DATABASE " + DATABASE + " CHARACTER SET utf8mb4",
                 "CREATE DATABASE " + OTHER_DATABASE + " CHARACTER SET utf8mb4",
+                "CREATE DATABASE `" + QUOTED_DATABASE + "` CHARACTER SET utf8mb4",
                 "GRANT ALL ON " + DATABASE + ".* TO '" + USER + "'@'%'",
-                "GRANT ALL ON " + OTHER_DATABASE + ".* TO '" + USER + "'@'%'");
+                "GRANT ALL ON " + OTHER_DATABASE + ".* TO '" + USER + "'@'%'",
+                "GRANT ALL ON `" + QUOTED_DATABASE + "`.* TO '" + USER + "'@'%'");
     }
 
     public int port() {
@@ -73,7 +77,12 @@ public final class MariaDbServer implements AirflowDatabase, BeforeAllCallback, 
     /** The URL as Airflow users write it (mysqlclient, Airflow's documented driver). */
     @Override
     public String sqlAlchemyUrl() {
-        return "mysql+mysqldb://" + USER + ":" + PASSWORD + "@127.0.0.1:" + port + "/" + DATABASE;
+        return sqlAlchemyUrl(DATABASE);
+    }
+
+    /** The URL of another database of this server, as the airflow user. */
+    public String sqlAlchemyUrl(String database) {
+        return "mysql+mysqldb://" + USER + ":" + PASSWORD + "@127.0.0.1:" + port + "/" + database;
     }
 
     @Override
@@ -86,6 +95,13 @@ public final class MariaDbServer implements AirflowDatabase, BeforeAllCallback, 
         properties.setProperty("user", USER);
         properties.setProperty("password", PASSWORD);
         return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/" + database, properties);
+    }
+
+    /** The mariadb client, with the airflow user's password. */
+    @Override
+    public String clientCommand(String sql) {
+        return "mariadb --no-defaults -h 127.0.0.1 -P " + port + " -u " + USER + " -p" + PASSWORD + " -N " + DATABASE
+                + " -e \"" + sql + "\"";
     }
 
     /** Statements as root, through the server's unix socket (root has no TCP account). */

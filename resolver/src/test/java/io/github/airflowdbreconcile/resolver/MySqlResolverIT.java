@@ -143,8 +143,9 @@ class MySqlResolverIT {
         Path args = dir.resolve("args");
         Path airflow = FakeAirflow.script(dir, "echo \"$@\" > " + args + "\n"
                 + "echo \"Connecting to $AIRFLOW__DATABASE__SQL_ALCHEMY_CONN\"\n"
-                + mysql("SELECT CONCAT('lock held by session ', IS_USED_LOCK('airflow-db-reconcile:airflow'))") + "\n"
-                + mysql("UPDATE alembic_version SET version_num='$4'"));
+                + mariadb.clientCommand("SELECT CONCAT('lock held by session ',"
+                        + " IS_USED_LOCK('airflow-db-reconcile:airflow'))") + "\n"
+                + mariadb.clientCommand("UPDATE alembic_version SET version_num='$4'"));
         String pymysql = mariadb.sqlAlchemyUrl().replace("mysql+mysqldb://", "mysql+pymysql://");
         CliRun run = runLocal(pymysql, airflow, "--db-timeout", "5");
         assertEquals(0, run.exit(), run.err());
@@ -176,12 +177,6 @@ class MySqlResolverIT {
     @AfterEach
     void dropAirflowTables() {
         mariadb.sql("DROP TABLE IF EXISTS dag, dag_run");
-    }
-
-    /** The mariadb client as the airflow user, for a fake airflow that stands in for the real one. */
-    private static String mysql(String sql) {
-        return "mariadb --no-defaults -h 127.0.0.1 -P " + mariadb.port() + " -u " + MariaDbServer.USER + " -p"
-                + MariaDbServer.PASSWORD + " -N " + MariaDbServer.DATABASE + " -e \"" + sql + "\"";
     }
 
     private CliRun runLocal(String url, Path airflow, String... extra) {

@@ -71,6 +71,12 @@ public final class PostgresServer implements AirflowDatabase, BeforeAllCallback,
         return "postgresql+psycopg2://" + USER + ":" + PASSWORD + "@127.0.0.1:" + port + "/" + DATABASE;
     }
 
+    /** psql on the URL the resolver hands Airflow. */
+    @Override
+    public String clientCommand(String sql) {
+        return FakeAirflow.PSQL + " -q -c \"" + sql + "\"";
+    }
+
     @Override
     public Connection connect() throws SQLException {
         Properties properties = new Properties();

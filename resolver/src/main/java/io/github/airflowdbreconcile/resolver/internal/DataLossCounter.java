@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.Savepoint;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,8 +38,23 @@ public final class DataLossCounter {
     }
 
     public DataLoss count(Connection connection, DataLossScope scope) throws SQLException {
+        boolean oracleMySql = database.oracleMySql(connection);
+        if (oracleMySql) {
+            // MySQL 8 serves TABLE_ROWS from a cache up to a day old (0 all day for a table first looked at while
+            // empty): the estimates must be the storage engine's now. MariaDB has no such cache (nor the variable).
+            execute(connection, "SET SESSION information_schema_stats_expiry = 0");
+        }
+        try {
+            return count(connection, scope, new Budget(budget));
+        } finally {
+            if (oracleMySql) {
+                execute(connection, "SET SESSION information_schema_stats_expiry = DEFAULT");
+            }
+        }
+    }
+
+    private DataLoss count(Connection connection, DataLossScope scope, Budget clock) throws SQLException {
         Map<String, String> schemaOf = tablesFound(connection);
-        Budget clock = new Budget(budget);
         List<String> absent = new ArrayList<>();
         List<DataLoss.TableRows> tables = new ArrayList<>();
         for (String table : scope.tables()) {
@@ -157,6 +173,12 @@ public final class DataLossCounter {
         }
     }
 
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
     private static String qualified(Connection connection, String schema, String table) throws SQLException {
         return Database.quoted(connection, schema) + "." + Database.quoted(connection, table);
     }
@@ -166,7 +188,7 @@ public final class DataLossCounter {
     }
 
     /** The time left for counting; once a count runs past it, nothing more is counted. */
-    private static final class Budget {
+    private final class Budget {
         private final long deadline;
         private boolean spent;
 
@@ -183,9 +205,7 @@ public final class DataLossCounter {
             }
             // A timed-out statement aborts a PostgreSQL transaction: the savepoint keeps it usable for the estimates.
             Savepoint savepoint = connection.setSavepoint();
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                statement.setQueryTimeout((int) Math.max(1, Duration.ofNanos(left).toSeconds()
-                        + (left % 1_000_000_000L == 0 ? 0 : 1)));
+            try (PreparedStatement statement = database.prepareBounded(connection, sql, Duration.ofNanos(left))) {
                 long count;
                 try (ResultSet rs = statement.executeQuery()) {
                     rs.next();
@@ -203,7 +223,10 @@ public final class DataLossCounter {
             }
         }
 
-        /** PostgreSQL's query_canceled, MySQL's and MariaDB's interrupted or timed-out statement. */
+        /**
+         * PostgreSQL's query_canceled; MySQL's max_execution_time (3024), MariaDB's max_statement_time (1969), and
+         * either's interrupted statement (1317).
+         */
         private static boolean timedOut(SQLException e) {
             return e instanceof SQLTimeoutException || "57014".equals(e.getSQLState()) || e.getErrorCode() == 1317
                     || e.getErrorCode() == 3024 || e.getErrorCode() == 1969;

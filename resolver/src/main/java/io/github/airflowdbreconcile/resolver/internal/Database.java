@@ -224,8 +224,7 @@ public final class Database {
 
     /** The first column of a query's rows. */
     private List<String> column(Connection connection, String sql, String... parameters) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setQueryTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toSeconds())));
+        try (PreparedStatement statement = prepareBounded(connection, sql, timeout)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setString(i + 1, parameters[i]);
             }
@@ -237,6 +236,29 @@ public final class Database {
             }
             return values;
         }
+    }
+
+    /**
+     * A SELECT the server itself stops after {@code limit}: PostgreSQL cancels it, MariaDB applies max_statement_time
+     * (the driver's SET STATEMENT ... FOR), both in whole seconds rounded up; MySQL 8 its MAX_EXECUTION_TIME hint, in
+     * milliseconds. Not the driver's query timeout on MySQL: there it is a timer that opens a second connection to send
+     * KILL QUERY, which a server at max_connections refuses, and the statement would run unbounded.
+     */
+    PreparedStatement prepareBounded(Connection connection, String select, Duration limit) throws SQLException {
+        if (oracleMySql(connection)) {
+            return connection.prepareStatement(select.replaceFirst("^SELECT ", "SELECT /*+ MAX_EXECUTION_TIME("
+                    + Math.max(1, Math.min(Integer.MAX_VALUE, limit.toMillis())) + ") */ "));
+        }
+        PreparedStatement statement = connection.prepareStatement(select);
+        long seconds = limit.toSeconds() + (limit.toNanosPart() == 0 ? 0 : 1);
+        statement.setQueryTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, seconds)));
+        return statement;
+    }
+
+    /** Oracle's MySQL, not MariaDB (which the same driver reaches) nor PostgreSQL. */
+    boolean oracleMySql(Connection connection) throws SQLException {
+        return url.kind() == DatabaseUrl.Kind.MYSQL
+                && !connection.getMetaData().getDatabaseProductVersion().contains("MariaDB");
     }
 
     /** An identifier as written, case and all, the way SQLAlchemy names a schema it had to quote. */

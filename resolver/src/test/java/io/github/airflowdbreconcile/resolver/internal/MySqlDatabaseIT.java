@@ -52,6 +52,21 @@ class MySqlDatabaseIT {
         assertEquals(List.of("a", "b"), state.revisions());
     }
 
+    /** A plan reads in a transaction the server itself keeps read-only: a write there fails and changes nothing. */
+    @Test
+    void shouldRefuseAWriteInTheReadOnlyTransaction() throws Exception {
+        mariadb.alembicVersion("29ce7909c52b");
+        Database database = database(mariadb.sqlAlchemyUrl(), Duration.ofSeconds(10));
+        ReconcileException e = assertThrows(ReconcileException.class, () -> database.readOnly(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                return statement.executeUpdate("UPDATE alembic_version SET version_num = 'written'");
+            }
+        }));
+        assertEquals(ErrorCode.DATABASE, e.code());
+        assertTrue(e.getMessage().contains("READ ONLY transaction"), e.getMessage());
+        assertEquals("29ce7909c52b", read().revision());
+    }
+
     @Test
     void shouldTimeOutOnAnUnreachableServerAndMaskItsPassword() {
         Database unreachable = database("mysql://airflow:s3cret@127.0.0.1:" + PostgresServer.freePort() + "/airflow",
